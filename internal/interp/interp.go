@@ -1,0 +1,361 @@
+// Package interp is the pure Amazon States Language interpreter.
+//
+// An Execution is driven by calls: Start, then Apply for every Input (a task
+// result, a timer firing, a stop request). Each call returns the new history
+// events, with AWS's names and shapes, and the commands the outside world
+// must carry out (run this task, fire this timer). The interpreter does no
+// I/O and reads no clock or randomness of its own: time comes with every
+// input and randomness from the seed in Options, so replaying the same
+// inputs into a new Execution reproduces the same history. The same code
+// runs `sluice run`, the server and TestState.
+package interp
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/sluice-run/sluice/internal/asl"
+	"github.com/sluice-run/sluice/internal/asl/jsonpath"
+	"github.com/sluice-run/sluice/internal/jsonvalue"
+)
+
+// AWS limits the interpreter enforces.
+const (
+	DefaultMaxEvents  = 25000
+	DefaultMaxPayload = 256 * 1024
+)
+
+// Options describe the execution to the interpreter.
+type Options struct {
+	ExecutionArn     string
+	Name             string
+	StateMachineArn  string
+	StateMachineName string
+	RoleArn          string
+	Region           string
+	// StartTime is the time of ExecutionStarted.
+	StartTime time.Time
+	// Seed seeds the execution's randomness (States.UUID, States.MathRandom,
+	// retry jitter). A driver stores it with the execution for replay.
+	Seed uint64
+	// TaskToken returns the task token for the task scheduled at event id.
+	// It must be deterministic. When nil, tokens are drawn from the seeded
+	// random source.
+	TaskToken func(eventID int64) string
+	// MaxEvents limits the history (default 25,000); MaxPayload limits
+	// inputs and outputs in bytes (default 256 KiB).
+	MaxEvents  int
+	MaxPayload int
+	// RedriveCount is reported in $$.Execution.RedriveCount.
+	RedriveCount int
+}
+
+// Execution is one running state machine execution.
+type Execution struct {
+	def  *asl.Definition
+	opts Options
+	rng  *rand.Rand
+
+	status Status
+	output jsonvalue.Value
+	errInf errorInfo
+
+	input jsonvalue.Value
+	now   time.Time
+
+	nextID int64
+	events []Event
+	cmds   []Command
+
+	runq []*thread
+	root *thread
+
+	tasks  map[int64]*thread
+	timers map[string]*thread
+
+	ctxExecution *jsonvalue.Object // $$.Execution, built once
+	ctxMachine   *jsonvalue.Object // $$.StateMachine
+}
+
+// errorInfo is an error name and cause, each of which may be absent.
+type errorInfo struct {
+	Error, Cause       string
+	HasError, HasCause bool
+}
+
+func newError(name, cause string) errorInfo {
+	return errorInfo{Error: name, Cause: cause, HasError: true, HasCause: true}
+}
+
+// Status returns the execution's status.
+func (x *Execution) Status() Status { return x.status }
+
+// Output returns the output of a succeeded execution.
+func (x *Execution) Output() jsonvalue.Value { return x.output }
+
+// Error returns the error and cause of a failed, timed out or aborted
+// execution; ok flags say whether each is present.
+func (x *Execution) Error() (name string, hasName bool, cause string, hasCause bool) {
+	return x.errInf.Error, x.errInf.HasError, x.errInf.Cause, x.errInf.HasCause
+}
+
+// EventCount returns the number of history events so far.
+func (x *Execution) EventCount() int { return int(x.nextID) }
+
+// Definition returns the definition the execution runs.
+func (x *Execution) Definition() *asl.Definition { return x.def }
+
+// Start starts an execution of def with input and returns it with the
+// first step: ExecutionStarted and everything that runs before the first
+// task, timer or the end.
+func Start(def *asl.Definition, input jsonvalue.Value, opts Options) (*Execution, Step) {
+	if opts.MaxEvents <= 0 {
+		opts.MaxEvents = DefaultMaxEvents
+	}
+	if opts.MaxPayload <= 0 {
+		opts.MaxPayload = DefaultMaxPayload
+	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	x := &Execution{
+		def:    def,
+		opts:   opts,
+		rng:    rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
+		status: StatusRunning,
+		input:  input,
+		now:    opts.StartTime,
+		tasks:  map[int64]*thread{},
+		timers: map[string]*thread{},
+	}
+	root := &thread{x: x, sm: def}
+	x.root = root
+	ev := x.emit(root, ExecutionStarted, &ExecutionStartedDetails{Input: input, RoleArn: opts.RoleArn})
+	_ = ev
+	if def.TimeoutSeconds > 0 {
+		x.startTimer(timerExecution, opts.StartTime.Add(time.Duration(def.TimeoutSeconds)*time.Second), nil)
+	}
+	root.begin(def.Start, input)
+	x.run()
+	return x, x.flush()
+}
+
+// Apply feeds one input into the execution and returns what it caused.
+// Inputs for unknown or finished tasks and timers are ignored, so a driver
+// may deliver at least once.
+func (x *Execution) Apply(in Input) Step {
+	if x.status != StatusRunning {
+		return Step{}
+	}
+	if !in.Time.IsZero() {
+		x.now = in.Time
+	}
+	switch in.Kind {
+	case InStop:
+		x.abort(errorInfo{Error: in.Error, Cause: in.Cause, HasError: in.HasError, HasCause: in.HasCause})
+	case InTimerFired:
+		x.timerFired(in.TimerID)
+	case InMapRunSucceeded, InMapRunFailed:
+		x.mapRunDone(in)
+	default:
+		x.taskInput(in)
+	}
+	x.run()
+	return x.flush()
+}
+
+func (x *Execution) flush() Step {
+	s := Step{Events: x.events, Commands: x.cmds}
+	x.events, x.cmds = nil, nil
+	return s
+}
+
+// emit appends an event caused by thread t and chains it after t's last
+// event.
+func (x *Execution) emit(t *thread, typ EventType, details any) *Event {
+	x.nextID++
+	prev := int64(0)
+	if t != nil {
+		prev = t.lastID
+		t.lastID = x.nextID
+	}
+	x.events = append(x.events, Event{ID: x.nextID, PreviousID: prev, Timestamp: x.now, Type: typ, Details: details})
+	return &x.events[len(x.events)-1]
+}
+
+func (x *Execution) command(c Command) { x.cmds = append(x.cmds, c) }
+
+// run steps runnable threads round-robin until none is left, which mirrors
+// how AWS interleaves the events of parallel branches.
+func (x *Execution) run() {
+	for len(x.runq) > 0 && x.status == StatusRunning {
+		t := x.runq[0]
+		x.runq[0] = nil
+		x.runq = x.runq[1:]
+		if t.dead {
+			continue
+		}
+		t.queued = false
+		t.step()
+		if x.status == StatusRunning && x.nextID >= int64(x.opts.MaxEvents) {
+			x.finish(StatusFailed, ExecutionFailed, newError(asl.ErrRuntime, fmt.Sprintf(
+				"The execution reached the maximum number of history events (%d).", x.opts.MaxEvents)), t)
+		}
+	}
+	if len(x.runq) == 0 && cap(x.runq) > 1024 {
+		x.runq = nil
+	}
+}
+
+func (x *Execution) schedule(t *thread) {
+	if t.queued || t.dead {
+		return
+	}
+	t.queued = true
+	x.runq = append(x.runq, t)
+}
+
+// finish ends the execution with a terminal event.
+func (x *Execution) finish(status Status, typ EventType, e errorInfo, t *thread) {
+	if x.status != StatusRunning {
+		return
+	}
+	x.status = status
+	x.errInf = e
+	x.emit(t, typ, &ErrorDetails{Error: e.Error, Cause: e.Cause, HasError: e.HasError, HasCause: e.HasCause})
+	x.cancelAll()
+}
+
+func (x *Execution) succeed(output jsonvalue.Value, t *thread) {
+	x.status = StatusSucceeded
+	x.output = output
+	x.emit(t, ExecutionSucceeded, &OutputDetails{Output: output})
+	x.cancelAll()
+}
+
+// abort stops the execution on StopExecution.
+func (x *Execution) abort(e errorInfo) {
+	x.finish(StatusAborted, ExecutionAborted, e, nil)
+}
+
+// cancelAll cancels every outstanding task and timer.
+func (x *Execution) cancelAll() {
+	for _, id := range sortedTaskIDs(x.tasks) {
+		t := x.tasks[id]
+		if t.mapRun {
+			x.command(Command{Kind: CmdCancelMapRun, TaskID: id})
+		} else {
+			x.command(Command{Kind: CmdCancelTask, TaskID: id})
+		}
+		delete(x.tasks, id)
+	}
+	for _, id := range sortedTimerIDs(x.timers) {
+		x.command(Command{Kind: CmdCancelTimer, TimerID: id})
+		delete(x.timers, id)
+	}
+	x.runq = nil
+}
+
+const timerExecution = "execution"
+
+func (x *Execution) startTimer(id string, at time.Time, t *thread) {
+	x.timers[id] = t
+	x.command(Command{Kind: CmdStartTimer, TimerID: id, At: at})
+}
+
+func (x *Execution) cancelTimer(id string) {
+	if _, ok := x.timers[id]; ok {
+		delete(x.timers, id)
+		x.command(Command{Kind: CmdCancelTimer, TimerID: id})
+	}
+}
+
+func (x *Execution) timerFired(id string) {
+	t, ok := x.timers[id]
+	if !ok {
+		return
+	}
+	delete(x.timers, id)
+	if id == timerExecution {
+		x.finish(StatusTimedOut, ExecutionTimedOut, errorInfo{Error: "States.Timeout", HasError: true}, nil)
+		return
+	}
+	if t == nil || t.dead {
+		return
+	}
+	t.timerFired(id)
+}
+
+// contextBase returns $$.Execution and $$.StateMachine, built once.
+func (x *Execution) contextBase() (*jsonvalue.Object, *jsonvalue.Object) {
+	if x.ctxExecution == nil {
+		e := jsonvalue.NewObject(6)
+		e.Append("Id", x.opts.ExecutionArn)
+		e.Append("Input", x.input)
+		e.Append("StartTime", formatTime(x.opts.StartTime))
+		e.Append("Name", x.opts.Name)
+		e.Append("RoleArn", x.opts.RoleArn)
+		e.Append("RedriveCount", jsonvalue.Int(int64(x.opts.RedriveCount)))
+		x.ctxExecution = e
+		m := jsonvalue.NewObject(2)
+		m.Append("Id", x.opts.StateMachineArn)
+		m.Append("Name", x.opts.StateMachineName)
+		x.ctxMachine = m
+	}
+	return x.ctxExecution, x.ctxMachine
+}
+
+// formatTime formats a time as Step Functions does in the context object:
+// ISO 8601 in UTC with milliseconds.
+func formatTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// Uint64 makes the execution's random source usable by intrinsics.
+func (x *Execution) Uint64() uint64 { return x.rng.Uint64() }
+
+// env returns the path environment for evaluating state s of thread t with
+// input in. The context object is built only when the state reads it.
+func (t *thread) env(in jsonvalue.Value, withContext bool, item *mapItem) *jsonpath.Env {
+	env := &t.envBuf
+	env.Input = in
+	env.Context = nil
+	env.Var = nil
+	if withContext {
+		env.Context = t.context(item)
+	}
+	return env
+}
+
+type mapItem struct {
+	index int
+	value jsonvalue.Value
+}
+
+// context builds the context object for the current state of t.
+func (t *thread) context(item *mapItem) *jsonvalue.Object {
+	ex, sm := t.x.contextBase()
+	c := jsonvalue.NewObject(5)
+	c.Append("Execution", ex)
+	st := jsonvalue.NewObject(3)
+	st.Append("EnteredTime", formatTime(t.enteredAt))
+	st.Append("Name", t.state.Name)
+	st.Append("RetryCount", jsonvalue.Int(int64(t.retryCount())))
+	c.Append("State", st)
+	c.Append("StateMachine", sm)
+	if t.token != "" {
+		task := jsonvalue.NewObject(1)
+		task.Append("Token", t.token)
+		c.Append("Task", task)
+	}
+	if item != nil {
+		it := jsonvalue.NewObject(2)
+		it.Append("Index", jsonvalue.Int(int64(item.index)))
+		it.Append("Value", item.value)
+		m := jsonvalue.NewObject(1)
+		m.Append("Item", it)
+		c.Append("Map", m)
+	}
+	return c
+}
