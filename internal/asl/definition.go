@@ -51,7 +51,8 @@ type Definition struct {
 	// Start is the state named by StartAt.
 	Start *State
 
-	byName map[string]*State
+	byName   map[string]*State
+	startSet bool
 	// Pointer is the JSON pointer of this (sub) machine in the definition.
 	Pointer string
 }

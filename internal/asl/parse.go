@@ -183,6 +183,7 @@ func (p *parser) machine(obj *jsonvalue.Object, ptr string, lang string, kind ma
 		p.schemaError(loc, "These fields are required: [StartAt]")
 	}
 	d.StartAt = start
+	d.startSet = hasStart
 	sv, ok := obj.Get("States")
 	if !ok {
 		p.schemaError(loc, "These fields are required: [States]")
@@ -809,7 +810,7 @@ func (p *parser) errorEquals(o *jsonvalue.Object, ptr string, last bool, what st
 // transition targets exist in the same machine, every state is reachable
 // and at least one state is terminal.
 func (p *parser) link(d *Definition, ptr, loc string) {
-	if d.StartAt != "" {
+	if d.startSet {
 		d.Start = d.byName[d.StartAt]
 		if d.Start == nil {
 			p.add(CodeMissingTransitionTarget, ptr+"/StartAt", "Missing 'Next' target: %s", d.StartAt)

@@ -169,7 +169,7 @@ func (p *parser) compileNode(v jsonvalue.Value, ptr string, t *Template) tnode {
 		if !dynamic {
 			return tnode{lit: v, static: true}
 		}
-		return n
+		return n.dedupe()
 	case []jsonvalue.Value:
 		n := tnode{arr: true}
 		dynamic := false
@@ -219,13 +219,13 @@ func (n *tnode) eval(env *jsonpath.Env, rnd intrinsic.Random) (jsonvalue.Value, 
 	case n.expr != nil:
 		return n.expr.Eval(env, rnd, n.field)
 	case n.obj:
-		o := jsonvalue.NewObject(len(n.keys))
+		o := jsonvalue.NewObjectKeys(n.keys)
 		for i := range n.keys {
 			v, err := n.vals[i].eval(env, rnd)
 			if err != nil {
 				return nil, err
 			}
-			o.Set(n.keys[i], v)
+			o.SetAt(i, v)
 		}
 		return o, nil
 	case n.arr:
@@ -240,4 +240,24 @@ func (n *tnode) eval(env *jsonpath.Env, rnd intrinsic.Random) (jsonvalue.Value, 
 		return out, nil
 	}
 	return nil, nil
+}
+
+// dedupe keeps one entry per key: "a" and "a.$" both produce "a", and the
+// later one wins, in the position of the first, as building the object
+// key by key would.
+func (n tnode) dedupe() tnode {
+	seen := make(map[string]int, len(n.keys))
+	keys := n.keys[:0:0]
+	vals := n.vals[:0:0]
+	for i, k := range n.keys {
+		if j, ok := seen[k]; ok {
+			vals[j] = n.vals[i]
+			continue
+		}
+		seen[k] = len(keys)
+		keys = append(keys, k)
+		vals = append(vals, n.vals[i])
+	}
+	n.keys, n.vals = keys, vals
+	return n
 }

@@ -36,7 +36,7 @@ func kibInput() jsonvalue.Value {
 		items = append(items, fmt.Sprintf(`{"sku":"SKU-%04d","qty":%d,"price":%d.99}`, i, i+1, i*3))
 	}
 	doc := fmt.Sprintf(`{"user":{"id":"u-123456","name":"Ada Lovelace","email":"ada@example.com","roles":["admin","ops"]},"items":[%s],"meta":{"id":"m-1","source":"web","tags":["a","b","c"]},"note":"%s"}`,
-		strings.Join(items, ","), strings.Repeat("x", 220))
+		strings.Join(items, ","), strings.Repeat("x", 355))
 	v := jsonvalue.MustParse(doc)
 	if n := jsonvalue.EncodedLen(v); n < 1000 || n > 1100 {
 		panic(fmt.Sprintf("input is %d bytes, want about 1 KiB", n))

@@ -52,11 +52,31 @@ const (
 	ParallelStateAborted   EventType = "ParallelStateAborted"
 )
 
+// stateEventTypes holds the "<Type>StateEntered" and "<Type>StateExited"
+// event types, built once.
+var stateEventTypes = func() map[string][2]EventType {
+	m := map[string][2]EventType{}
+	for _, t := range []string{"Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"} {
+		m[t] = [2]EventType{EventType(t + "StateEntered"), EventType(t + "StateExited")}
+	}
+	return m
+}()
+
 // StateEnteredType returns the "<Type>StateEntered" event type.
-func StateEnteredType(stateType string) EventType { return EventType(stateType + "StateEntered") }
+func StateEnteredType(stateType string) EventType {
+	if t, ok := stateEventTypes[stateType]; ok {
+		return t[0]
+	}
+	return EventType(stateType + "StateEntered")
+}
 
 // StateExitedType returns the "<Type>StateExited" event type.
-func StateExitedType(stateType string) EventType { return EventType(stateType + "StateExited") }
+func StateExitedType(stateType string) EventType {
+	if t, ok := stateEventTypes[stateType]; ok {
+		return t[1]
+	}
+	return EventType(stateType + "StateExited")
+}
 
 // Event is one history event. Details holds the type's detail structure,
 // one of the *...Details types of this package, or nil for types that have

@@ -68,7 +68,9 @@ type Execution struct {
 	events []Event
 	cmds   []Command
 
+	// runq is a FIFO of runnable threads: runq[head:] are waiting.
 	runq []*thread
+	head int
 	root *thread
 
 	tasks  map[int64]*thread
@@ -128,6 +130,7 @@ func Start(def *asl.Definition, input jsonvalue.Value, opts Options) (*Execution
 		now:    opts.StartTime,
 		tasks:  map[int64]*thread{},
 		timers: map[string]*thread{},
+		events: make([]Event, 0, 32),
 	}
 	root := &thread{x: x, sm: def}
 	x.root = root
@@ -167,7 +170,7 @@ func (x *Execution) Apply(in Input) Step {
 
 func (x *Execution) flush() Step {
 	s := Step{Events: x.events, Commands: x.cmds}
-	x.events, x.cmds = nil, nil
+	x.events, x.cmds = make([]Event, 0, 8), nil
 	return s
 }
 
@@ -189,10 +192,17 @@ func (x *Execution) command(c Command) { x.cmds = append(x.cmds, c) }
 // run steps runnable threads round-robin until none is left, which mirrors
 // how AWS interleaves the events of parallel branches.
 func (x *Execution) run() {
-	for len(x.runq) > 0 && x.status == StatusRunning {
-		t := x.runq[0]
-		x.runq[0] = nil
-		x.runq = x.runq[1:]
+	for x.head < len(x.runq) && x.status == StatusRunning {
+		t := x.runq[x.head]
+		x.runq[x.head] = nil
+		x.head++
+		if x.head == len(x.runq) {
+			x.runq, x.head = x.runq[:0], 0
+		} else if x.head > 256 && x.head*2 > len(x.runq) {
+			n := copy(x.runq, x.runq[x.head:])
+			clear(x.runq[n:])
+			x.runq, x.head = x.runq[:n], 0
+		}
 		if t.dead {
 			continue
 		}
@@ -203,8 +213,8 @@ func (x *Execution) run() {
 				"The execution reached the maximum number of history events (%d).", x.opts.MaxEvents)), t)
 		}
 	}
-	if len(x.runq) == 0 && cap(x.runq) > 1024 {
-		x.runq = nil
+	if x.head == len(x.runq) && cap(x.runq) > 1024 {
+		x.runq, x.head = nil, 0
 	}
 }
 
@@ -254,7 +264,7 @@ func (x *Execution) cancelAll() {
 		x.command(Command{Kind: CmdCancelTimer, TimerID: id})
 		delete(x.timers, id)
 	}
-	x.runq = nil
+	x.runq, x.head = nil, 0
 }
 
 const timerExecution = "execution"

@@ -130,6 +130,26 @@ func NewObject(n int) *Object {
 	return &Object{keys: make([]string, 0, n), vals: make([]Value, 0, n)}
 }
 
+// NewObjectKeys returns an object with the given keys, in order, all set to
+// null, for a builder that fills the values with SetAt. The keys must be
+// distinct; the slice is shared, not copied, and must not change.
+func NewObjectKeys(keys []string) *Object {
+	o := &Object{keys: keys[:len(keys):len(keys)], vals: make([]Value, len(keys))}
+	if len(keys) > indexThreshold {
+		o.index = make(map[string]int, len(keys))
+		for i, k := range keys {
+			o.index[k] = i
+		}
+	}
+	return o
+}
+
+// SetAt sets the value of the i-th key of an object under construction.
+func (o *Object) SetAt(i int, v Value) {
+	o.size = 0
+	o.vals[i] = v
+}
+
 // Len returns the number of keys.
 func (o *Object) Len() int {
 	if o == nil {

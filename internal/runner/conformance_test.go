@@ -3,10 +3,10 @@ package runner_test
 import (
 	"context"
 	"encoding/json"
-	"slices"
-	"sync/atomic"
 	"regexp"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 

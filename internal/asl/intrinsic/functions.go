@@ -10,6 +10,7 @@ import (
 	"errors"
 	"hash"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -137,12 +138,13 @@ var functions = func() map[string]*function {
 func lookup(name string) *function { return functions[name] }
 
 // Functions returns the names of all intrinsic functions, such as
-// "States.Format", in no particular order.
+// "States.Format", sorted.
 func Functions() []string {
 	out := make([]string, 0, len(functions))
 	for name := range functions {
 		out = append(out, name)
 	}
+	slices.Sort(out)
 	return out
 }
 

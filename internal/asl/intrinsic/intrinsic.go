@@ -49,6 +49,7 @@ type Error struct {
 	Message string
 }
 
+// Error returns the error name and the message, separated by a colon.
 func (e *Error) Error() string { return e.Name + ": " + e.Message }
 
 // SyntaxError is returned by Parse for a string that is not a valid
@@ -62,6 +63,7 @@ type SyntaxError struct {
 	Msg string
 }
 
+// Error describes the problem and where it is in the call.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("invalid intrinsic function call %q at offset %d: %s", e.Src, e.Offset, e.Msg)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sluice-run/sluice/internal/asl/jsonpath"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
@@ -58,8 +59,8 @@ func (p *parser) describe() string {
 	if p.pos >= len(p.src) {
 		return "end of input"
 	}
-	r := []rune(p.src[p.pos:min(len(p.src), p.pos+4)])
-	return fmt.Sprintf("%q", string(r[0]))
+	r, _ := utf8.DecodeRuneInString(p.src[p.pos:])
+	return fmt.Sprintf("%q", r)
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -58,15 +58,21 @@ const (
 	// UndefinedVariable: the path starts with a variable that does not
 	// exist. Message: "The variable $name is not defined".
 	UndefinedVariable
+	// TooComplex: the evaluation was stopped because it needed more than
+	// ten million steps, as deep scans nested in deep scans or filters can
+	// on a large input. Jayway has no such limit. Message: "The path $..a..b
+	// is too complex to evaluate on this input: it needs more than 10000000
+	// steps".
+	TooComplex
 )
 
 // PathError is the error Eval returns when a path cannot be evaluated. Msg
 // is the text Jayway JsonPath produces, which Step Functions puts in its
 // error causes, for example "No results for path: $['a']".
 //
-// Every PathError wraps ErrNotFound: Step Functions reports every failure
-// of a JSONPath evaluation as a path that "could not be found in the
-// input", including failures of path functions.
+// Every PathError except TooComplex wraps ErrNotFound: Step Functions
+// reports every failure of a JSONPath evaluation as a path that "could not
+// be found in the input", including failures of path functions.
 type PathError struct {
 	Kind ErrorKind
 	Path string // the path as written
@@ -76,8 +82,13 @@ type PathError struct {
 
 func (e *PathError) Error() string { return e.Msg }
 
-// Unwrap returns ErrNotFound.
-func (e *PathError) Unwrap() error { return ErrNotFound }
+// Unwrap returns ErrNotFound, or nil for TooComplex.
+func (e *PathError) Unwrap() error {
+	if e.Kind == TooComplex {
+		return nil
+	}
+	return ErrNotFound
+}
 
 // ResultPathMatchFailure is the Step Functions error name for a ResultPath
 // that cannot be applied to the state input; Set reports it as *SetError.

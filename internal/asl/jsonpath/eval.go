@@ -46,19 +46,35 @@ func (p *Path) lookup(v jsonvalue.Value) (jsonvalue.Value, bool) {
 
 // eval evaluates the path on root with the general evaluator.
 func (p *Path) eval(root jsonvalue.Value) (jsonvalue.Value, error) {
-	return p.evalOn(root, root)
+	var steps int
+	v, err := p.evalOn(root, root, &steps)
+	if pe, ok := err.(*PathError); ok && pe.Kind == TooComplex && pe.Path != p.src {
+		// Name the path the caller evaluated, not the part of it that ran
+		// out of steps.
+		e := evaluator{p: p}
+		e.tooComplex()
+		err = e.err
+	}
+	return v, err
 }
 
+// maxSteps bounds the work of one evaluation. Deep scans nested in deep
+// scans or filters cost the product of the document sizes, and a path of a
+// few characters could otherwise keep an interpreter busy for hours.
+const maxSteps = 10_000_000
+
 // evalOn evaluates the path on doc; root is the document $ stands for in
-// filters and function arguments.
-func (p *Path) evalOn(doc, root jsonvalue.Value) (jsonvalue.Value, error) {
+// filters and function arguments. steps counts the work done so far in the
+// whole evaluation.
+func (p *Path) evalOn(doc, root jsonvalue.Value, steps *int) (jsonvalue.Value, error) {
 	if p.simple {
 		if v, ok := p.lookup(doc); ok {
 			return v, nil
 		}
 	}
-	e := evaluator{p: p, root: root, collect: !p.definite}
+	e := evaluator{p: p, root: root, collect: !p.definite, steps: *steps}
 	e.run(doc)
+	*steps = e.steps
 	if e.err != nil {
 		return nil, e.err
 	}
@@ -88,6 +104,7 @@ type evaluator struct {
 	results []jsonvalue.Value
 	last    jsonvalue.Value
 	count   int
+	steps   int // work done, shared with nested evaluations
 	err     error
 }
 
@@ -120,6 +137,9 @@ func (e *evaluator) run(doc jsonvalue.Value) {
 // step applies segment i to v. It returns false when the evaluation failed.
 func (e *evaluator) step(i int, v jsonvalue.Value) bool {
 	p := e.p
+	if e.steps++; e.steps > maxSteps {
+		return e.tooComplex()
+	}
 	if i == len(p.segs) {
 		e.add(v)
 		return true
@@ -181,6 +201,11 @@ func (e *evaluator) step(i int, v jsonvalue.Value) bool {
 		}
 		return true
 	case segScan:
+		if i+1 == len(p.segs) {
+			// Only $..fn() leaves a scan without a target: Jayway turns it
+			// into fn($..), which it cannot evaluate.
+			return e.fail(FunctionFailed, p.Normalized(), "Current path token is a leaf")
+		}
 		return e.walk(i+1, v)
 	case segFilter:
 		switch x := v.(type) {
@@ -215,6 +240,14 @@ func (e *evaluator) step(i int, v jsonvalue.Value) bool {
 		return e.step(i+1, r)
 	}
 	return true
+}
+
+func (e *evaluator) tooComplex() bool {
+	if e.err == nil {
+		e.fail(TooComplex, e.p.Normalized(), fmt.Sprintf(
+			"The path %s is too complex to evaluate on this input: it needs more than %d steps", e.p.src, maxSteps))
+	}
+	return false
 }
 
 func (e *evaluator) fail(kind ErrorKind, at, msg string) bool {
@@ -355,6 +388,9 @@ func (e *evaluator) slice(i int, arr []jsonvalue.Value, op sliceOp) bool {
 // walk is the deep scan: it applies segment t to v and to everything below
 // it, in document order.
 func (e *evaluator) walk(t int, v jsonvalue.Value) bool {
+	if e.steps++; e.steps > maxSteps {
+		return e.tooComplex()
+	}
 	switch x := v.(type) {
 	case *jsonvalue.Object:
 		if e.scanMatch(t, x) {
@@ -436,6 +472,9 @@ func (e *evaluator) scanMatch(t int, model jsonvalue.Value) bool {
 // accept applies a filter to item. On an error that fails the whole
 // evaluation it sets e.err and returns false.
 func (e *evaluator) accept(f *expr, item jsonvalue.Value) bool {
+	if e.steps++; e.steps > maxSteps {
+		return e.tooComplex()
+	}
 	ok, err := f.apply(e, item)
 	if err != nil {
 		if err != errInvalid {

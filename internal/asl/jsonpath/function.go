@@ -56,7 +56,7 @@ func (f *funcCall) paramValues(e *evaluator) ([]jsonvalue.Value, error) {
 			vals[i] = prm.json
 			continue
 		}
-		v, err := prm.path.evalOn(e.root, e.root)
+		v, err := prm.path.evalOn(e.root, e.root, &e.steps)
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +80,7 @@ func (f *funcCall) invoke(e *evaluator, model jsonvalue.Value) (jsonvalue.Value,
 			return nil, f.fail(e, "The argument of "+f.name+"() must be a path")
 		}
 		if first.all != nil {
-			inner, err := first.all.evalOn(model, model)
+			inner, err := first.all.evalOn(model, model, &e.steps)
 			if err != nil {
 				return nil, err
 			}
@@ -94,12 +94,12 @@ func (f *funcCall) invoke(e *evaluator, model jsonvalue.Value) (jsonvalue.Value,
 
 // invokeInverted evaluates $..x.fn() as $.fn($..x).
 func (f *funcCall) invokeInverted(e *evaluator, model jsonvalue.Value) (jsonvalue.Value, error) {
-	v, err := f.scan.evalOn(e.root, e.root)
+	v, err := f.scan.evalOn(e.root, e.root, &e.steps)
 	if err != nil {
 		return nil, err
 	}
 	if f.isLength() {
-		inner, err := f.scanAll.evalOn(model, model)
+		inner, err := f.scanAll.evalOn(model, model, &e.steps)
 		if err != nil {
 			return nil, err
 		}

@@ -10,8 +10,9 @@
 // path, how slices treat negative bounds, how filters compare values of
 // different types, and the error texts that end up in execution histories.
 // The files of the package follow Jayway's structure: parse.go is its path
-// compiler, filter.go its filter compiler and evaluators, eval.go its path
-// tokens and function.go its path functions.
+// compiler, eval.go its path tokens, filter.go and filtereval.go its filter
+// compiler and evaluators, function.go its path functions, and java.go the
+// Java behaviours (number printing, string ordering) that show through.
 //
 // A Path is compiled once and evaluated many times. Evaluating a simple
 // definite path such as $.a.b[0] does not allocate.
@@ -51,7 +52,7 @@ type Env struct {
 }
 
 // ErrNotFound is wrapped by errors from Eval when a definite path selects
-// nothing.
+// nothing, and by the other errors Eval returns as *PathError (see there).
 var ErrNotFound = errors.New("no results for path")
 
 // Path is a compiled JSONPath expression. A Path is immutable and safe for
@@ -142,7 +143,9 @@ func (p *Path) UsesFunctions() bool {
 
 // Eval evaluates the path. A definite path returns the selected value, or an
 // error wrapping ErrNotFound. An indefinite path returns a []jsonvalue.Value
-// of the matches, possibly empty.
+// of the matches, possibly empty; it fails too when its definite beginning
+// fails, as $.missing[*] does. Errors are *PathError values whose messages
+// are Jayway's.
 func (p *Path) Eval(env *Env) (jsonvalue.Value, error) {
 	root, err := p.rootValue(env)
 	if err != nil {
@@ -158,8 +161,12 @@ func (p *Path) Eval(env *Env) (jsonvalue.Value, error) {
 
 // Set returns doc with the node the reference path p names set to v, as
 // ResultPath does: intermediate objects are created as needed, containers
-// along the path are copied and everything else is shared. It fails when
-// the path runs into a value that is not an object or array.
+// along the path are copied and everything else is shared. A replaced key
+// keeps its position and a new key goes last. An index names an element
+// of an existing array (from the end if negative); an index past the end,
+// or on a missing value, pads the array with nulls, so $.list[0] on
+// {"a":1} gives {"a":1,"list":[v]}. Set fails with a *SetError when the
+// path runs into a value that is not the object or array it needs.
 func (p *Path) Set(doc, v jsonvalue.Value) (jsonvalue.Value, error) {
 	if !p.reference {
 		return nil, errors.New("jsonpath: " + p.src + " is not a reference path")

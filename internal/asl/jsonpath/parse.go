@@ -8,7 +8,7 @@ package jsonpath
 //     character except a space: $.a-b, $.é, $.a*b and $.a]b are names;
 //   - after a token, a single remaining character is ignored ($['a']x is
 //     $['a']), because Jayway stops when at most one character is left;
-//   - a token may follow another without a dot: $.*a is $.*.a;
+//   - a token may follow another without a dot: $.*ab is $.*.ab;
 //   - a slice has no step: [1:5:2] is [1:5] and [::2] is an error.
 
 import (
@@ -45,6 +45,10 @@ func compile(src string, ref bool) (*Path, error) {
 		p.root = RootVariable
 		p.name = t[1:j]
 		if !ValidVariableName(p.name) {
+			if r, _ := utf8.DecodeRuneInString(p.name); !isIDStart(r) && r != '_' {
+				return nil, &SyntaxError{Path: src, Offset: 1, Msg: fmt.Sprintf(
+					"illegal character %q after '$': expected '.', '[', '$' or a variable name", r)}
+			}
 			return nil, &SyntaxError{Path: src, Offset: 1, Msg: fmt.Sprintf(
 				"%q is not a valid variable name: a variable name starts with a letter or '_', continues with letters, digits and '_', and has at most 80 characters",
 				p.name)}
@@ -186,10 +190,6 @@ func (c *cindex) indexOfNextSignificantChar(i int, ch byte) int {
 		return i
 	}
 	return -1
-}
-
-func (c *cindex) nextSignificantCharIs(i int, ch byte) bool {
-	return c.indexOfNextSignificantChar(i, ch) >= 0
 }
 
 // nextIndexOf returns the index of the first ch at or after i, or -1.
