@@ -343,29 +343,54 @@ type mapItem struct {
 	value jsonvalue.Value
 }
 
-// context builds the context object for the current state of t.
+var (
+	ctxKeys     = []string{"Execution", "State", "StateMachine"}
+	ctxKeysTask = []string{"Execution", "State", "StateMachine", "Task"}
+	ctxKeysMap  = []string{"Execution", "State", "StateMachine", "Map"}
+	stateKeys   = []string{"EnteredTime", "Name", "RetryCount"}
+	mapKeys     = []string{"Item"}
+	itemKeys    = []string{"Index", "Value"}
+	taskKeys    = []string{"Token"}
+)
+
+// context builds the context object for the current state of t. The part
+// that does not depend on a Map item is built once per state entry and
+// retry, since a Map state evaluates its ItemSelector once per item.
 func (t *thread) context(item *mapItem) *jsonvalue.Object {
-	ex, sm := t.x.contextBase()
-	c := jsonvalue.NewObject(5)
-	c.Append("Execution", ex)
-	st := jsonvalue.NewObject(3)
-	st.Append("EnteredTime", formatTime(t.enteredAt))
-	st.Append("Name", t.state.Name)
-	st.Append("RetryCount", jsonvalue.Int(int64(t.retryCount())))
-	c.Append("State", st)
-	c.Append("StateMachine", sm)
-	if t.token != "" {
-		task := jsonvalue.NewObject(1)
-		task.Append("Token", t.token)
-		c.Append("Task", task)
+	if t.ctx == nil || t.ctxRetries != t.retryCount() {
+		ex, sm := t.x.contextBase()
+		keys := ctxKeys
+		if t.token != "" {
+			keys = ctxKeysTask
+		}
+		c := jsonvalue.NewObjectKeys(keys)
+		c.SetAt(0, ex)
+		st := jsonvalue.NewObjectKeys(stateKeys)
+		st.SetAt(0, formatTime(t.enteredAt))
+		st.SetAt(1, t.state.Name)
+		st.SetAt(2, jsonvalue.Int(int64(t.retryCount())))
+		c.SetAt(1, st)
+		c.SetAt(2, sm)
+		if t.token != "" {
+			task := jsonvalue.NewObjectKeys(taskKeys)
+			task.SetAt(0, t.token)
+			c.SetAt(3, task)
+		}
+		t.ctx, t.ctxRetries = c, t.retryCount()
 	}
-	if item != nil {
-		it := jsonvalue.NewObject(2)
-		it.Append("Index", jsonvalue.Int(int64(item.index)))
-		it.Append("Value", item.value)
-		m := jsonvalue.NewObject(1)
-		m.Append("Item", it)
-		c.Append("Map", m)
+	if item == nil {
+		return t.ctx
 	}
+	c := jsonvalue.NewObjectKeys(ctxKeysMap)
+	for i := 0; i < 3; i++ {
+		_, v := t.ctx.At(i)
+		c.SetAt(i, v)
+	}
+	it := jsonvalue.NewObjectKeys(itemKeys)
+	it.SetAt(0, jsonvalue.Int(int64(item.index)))
+	it.SetAt(1, item.value)
+	m := jsonvalue.NewObjectKeys(mapKeys)
+	m.SetAt(0, it)
+	c.SetAt(3, m)
 	return c
 }

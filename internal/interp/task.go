@@ -87,6 +87,7 @@ func (t *thread) runTask() {
 	id := x.nextID + 1 // the id the scheduled event will get
 	t.family = resourceFamily(s.Resource)
 	t.token = ""
+	t.ctx = nil
 	if WaitsForToken(s.Resource) {
 		t.token = x.taskToken(id)
 	}

@@ -59,6 +59,10 @@ type thread struct {
 	index  int
 
 	envBuf jsonpath.Env
+
+	// ctx caches the context object of the current state entry.
+	ctx        *jsonvalue.Object
+	ctxRetries int
 }
 
 // group tracks the branches of a Parallel state or the iterations of an
@@ -95,6 +99,7 @@ func (t *thread) begin(s *asl.State, input jsonvalue.Value) {
 	t.result = nil
 	t.retries = t.retries[:0]
 	t.token = ""
+	t.ctx = nil
 	t.phase = phEnter
 	t.x.schedule(t)
 }
