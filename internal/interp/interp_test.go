@@ -144,10 +144,10 @@ func TestRuntimeErrors(t *testing.T) {
 // succeeds with the task's parameters.
 func failing(n int, err string) (runner.TaskFunc, *int) {
 	calls := 0
-	return func(_ context.Context, req *interp.TaskRequest) (jsonvalue.Value, *runner.TaskError) {
+	return func(_ context.Context, req *interp.TaskRequest) (jsonvalue.Value, *interp.TaskFailure) {
 		calls++
 		if calls <= n {
-			return nil, &runner.TaskError{Error: err, Cause: fmt.Sprintf("attempt %d", calls)}
+			return nil, &interp.TaskFailure{Error: err, Cause: fmt.Sprintf("attempt %d", calls)}
 		}
 		return req.Parameters, nil
 	}, &calls
@@ -316,7 +316,7 @@ func TestParallelAndMap(t *testing.T) {
 	t.Run("map with item selector and concurrency", func(t *testing.T) {
 		t.Parallel()
 		inFlight, maxInFlight := 0, 0
-		fn := func(_ context.Context, req *interp.TaskRequest) (jsonvalue.Value, *runner.TaskError) {
+		fn := func(_ context.Context, req *interp.TaskRequest) (jsonvalue.Value, *interp.TaskFailure) {
 			return req.Parameters, nil
 		}
 		d := asl.MustParse(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","MaxConcurrency":2,

@@ -122,6 +122,15 @@ type MapRunRequest struct {
 	Processor *asl.Definition
 }
 
+// TaskFailure is how a task failed: the error name and cause the Task
+// state fails with.
+type TaskFailure struct {
+	Error string
+	Cause string
+}
+
+func (f *TaskFailure) String() string { return f.Error + ": " + f.Cause }
+
 // Step is what one call into the interpreter produced.
 type Step struct {
 	Events   []Event

@@ -16,20 +16,13 @@ import (
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 )
 
-// TaskError is a task failure: the error name and cause the Task state
-// fails with.
-type TaskError struct {
-	Error string
-	Cause string
-}
-
 // TaskFunc runs one task. It returns the task's output, or a failure.
-type TaskFunc func(ctx context.Context, req *interp.TaskRequest) (jsonvalue.Value, *TaskError)
+type TaskFunc func(ctx context.Context, req *interp.TaskRequest) (jsonvalue.Value, *interp.TaskFailure)
 
 // Unavailable is the TaskFunc used when none is given: every resource fails
 // with a clear error naming it.
-func Unavailable(_ context.Context, req *interp.TaskRequest) (jsonvalue.Value, *TaskError) {
-	return nil, &TaskError{Error: "States.TaskFailed", Cause: fmt.Sprintf(
+func Unavailable(_ context.Context, req *interp.TaskRequest) (jsonvalue.Value, *interp.TaskFailure) {
+	return nil, &interp.TaskFailure{Error: "States.TaskFailed", Cause: fmt.Sprintf(
 		"The resource '%s' is not available in the local runner; only state machines whose Task states use resources Sluice can run locally work here", req.Resource)}
 }
 
@@ -96,7 +89,7 @@ type taskResult struct {
 	exec   *execution
 	taskID int64
 	out    jsonvalue.Value
-	err    *TaskError
+	err    *interp.TaskFailure
 }
 
 type loop struct {
