@@ -25,6 +25,7 @@ type stdio struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "serve the AWS APIs with an embedded store", serveCmd},
 		{"run", "run a state machine definition once, in-process, and print its output", runCmd},
 		{"validate", "check a state machine definition and print its diagnostics", validateCmd},
 		{"version", "print the version", versionCmd},

@@ -53,9 +53,13 @@ type Definition struct {
 
 	byName   map[string]*State
 	startSet bool
+	raw      *jsonvalue.Object
 	// Pointer is the JSON pointer of this (sub) machine in the definition.
 	Pointer string
 }
+
+// Source returns the (sub) state machine as JSON text.
+func (d *Definition) Source() string { return jsonvalue.Marshal(d.raw) }
 
 // State returns the state called name, or nil.
 func (d *Definition) State(name string) *State { return d.byName[name] }

@@ -148,7 +148,7 @@ func (p *parser) machine(obj *jsonvalue.Object, ptr string, lang string, kind ma
 	if loc == "" {
 		loc = "/"
 	}
-	d := &Definition{Pointer: ptr, byName: map[string]*State{}, QueryLanguage: lang}
+	d := &Definition{Pointer: ptr, byName: map[string]*State{}, QueryLanguage: lang, raw: obj}
 	allowed := map[string]bool{"StartAt": true, "States": true, "Comment": true}
 	switch kind {
 	case machineTop:

@@ -146,6 +146,11 @@ type TaskDetails struct {
 	Cause        string
 }
 
+// RedriveDetails counts redrives, for ExecutionRedriven.
+type RedriveDetails struct {
+	RedriveCount int
+}
+
 // MapStateStartedDetails gives the number of items of a Map state.
 type MapStateStartedDetails struct {
 	Length int
@@ -348,6 +353,8 @@ func appendDetails(dst []byte, d any, include bool) []byte {
 		if x.Cause != "" {
 			w.str("cause", x.Cause)
 		}
+	case *RedriveDetails:
+		w.num("redriveCount", int64(x.RedriveCount))
 	case *MapStateStartedDetails:
 		w.num("length", int64(x.Length))
 	case *MapIterationDetails:

@@ -24,10 +24,19 @@ func (t *thread) runParallel() {
 		}
 	}
 	t.x.emit(t, ParallelStateStarted, nil)
-	g := &group{owner: t, results: make([]jsonvalue.Value, len(s.Branches)), pending: len(s.Branches), tolCount: -1, tolPercent: -1}
+	g := t.resume
+	t.resume = nil
+	if g == nil || g.isMap {
+		g = &group{owner: t, results: make([]jsonvalue.Value, len(s.Branches)), done: make([]bool, len(s.Branches)), tolCount: -1, tolPercent: -1}
+	}
+	g.children, g.pending = nil, 0
 	t.children = g
 	t.phase = phWaitChildren
 	for i, b := range s.Branches {
+		if g.done[i] {
+			continue
+		}
+		g.pending++
 		c := &thread{x: t.x, sm: b, parent: g, index: i, lastID: t.lastID}
 		g.children = append(g.children, c)
 		c.begin(b.Start, eff)
@@ -96,8 +105,18 @@ func (t *thread) runMap() {
 		return
 	}
 	t.x.emit(t, MapStateStarted, &MapStateStartedDetails{Length: len(arr)})
-	g := &group{owner: t, isMap: true, items: arr, results: make([]jsonvalue.Value, len(arr)), pending: len(arr),
-		maxConc: int(maxConc), tolCount: -1, tolPercent: -1}
+	g := &group{owner: t, isMap: true, items: arr, results: make([]jsonvalue.Value, len(arr)), done: make([]bool, len(arr)),
+		pending: len(arr), maxConc: int(maxConc), tolCount: -1, tolPercent: -1}
+	if r := t.resume; r != nil && r.isMap && len(r.items) == len(arr) {
+		// Redrive: keep the iterations that had succeeded.
+		g.results, g.done = r.results, r.done
+		for _, d := range g.done {
+			if d {
+				g.pending--
+			}
+		}
+	}
+	t.resume = nil
 	if s.ToleratedFailureCount != nil {
 		g.tolCount = *s.ToleratedFailureCount
 	}
@@ -156,6 +175,9 @@ func (g *group) fill(eff jsonvalue.Value) {
 	for g.next < len(g.items) && (g.maxConc == 0 || g.active < g.maxConc) {
 		i := g.next
 		g.next++
+		if g.done[i] {
+			continue
+		}
 		in, ok := t.itemInput(eff, i, g.items[i])
 		if !ok {
 			return
@@ -185,6 +207,7 @@ func (g *group) record(c *thread, out jsonvalue.Value) {
 		g.active--
 	}
 	g.results[c.index] = out
+	g.done[c.index] = true
 	g.pending--
 	g.forget(c)
 	if g.pending == 0 {
@@ -235,7 +258,7 @@ func (g *group) childFailed(c *thread, e stateError) {
 		k.kill()
 	}
 	g.children = nil
-	t.children = nil
+	t.children = g // kept for a redrive
 	t.lastID = c.lastID
 	if len(g.items) > 0 && (g.tolCount >= 0 || g.tolPercent >= 0) {
 		t.failWith(newError("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold for the Map state was exceeded."), true)
@@ -283,13 +306,14 @@ func (t *thread) startMapRun(eff jsonvalue.Value, g *group) {
 	if label == "" {
 		label = s.Name
 	}
-	x.emit(t, MapRunStarted, &MapRunStartedDetails{MapRunArn: x.mapRunArn(label)})
+	runArn := x.mapRunArn(label)
+	x.emit(t, MapRunStarted, &MapRunStartedDetails{MapRunArn: runArn})
 	t.taskID = id
 	t.mapRun = true
 	t.phase = phWaitTask
 	x.tasks[id] = t
 	x.command(Command{Kind: CmdStartMapRun, TaskID: id, MapRun: &MapRunRequest{
-		StateName: s.Name, Label: s.Label, ExecutionType: s.ExecutionType, Items: inputs,
+		MapRunArn: runArn, StateName: s.Name, Label: s.Label, ExecutionType: s.ExecutionType, Items: inputs,
 		MaxConcurrency: int64(g.maxConc), ToleratedFailureCount: g.tolCount, ToleratedFailurePercentage: g.tolPercent,
 		Processor: s.ItemProcessor,
 	}})

@@ -57,9 +57,10 @@ type Execution struct {
 	opts Options
 	rng  *rand.Rand
 
-	status Status
-	output jsonvalue.Value
-	errInf errorInfo
+	status   Status
+	stopTime time.Time
+	output   jsonvalue.Value
+	errInf   errorInfo
 
 	input jsonvalue.Value
 	now   time.Time
@@ -93,6 +94,9 @@ func newError(name, cause string) errorInfo {
 // Status returns the execution's status.
 func (x *Execution) Status() Status { return x.status }
 
+// StopTime returns the time the execution ended, or zero while it runs.
+func (x *Execution) StopTime() time.Time { return x.stopTime }
+
 // Output returns the output of a succeeded execution.
 func (x *Execution) Output() jsonvalue.Value { return x.output }
 
@@ -101,6 +105,16 @@ func (x *Execution) Output() jsonvalue.Value { return x.output }
 func (x *Execution) Error() (name string, hasName bool, cause string, hasCause bool) {
 	return x.errInf.Error, x.errInf.HasError, x.errInf.Cause, x.errInf.HasCause
 }
+
+// TaskPending reports whether the task (or Map Run) scheduled at event id
+// is still awaited.
+func (x *Execution) TaskPending(id int64) bool {
+	_, ok := x.tasks[id]
+	return ok
+}
+
+// PendingTasks returns the ids of awaited tasks and Map Runs in order.
+func (x *Execution) PendingTasks() []int64 { return sortedTaskIDs(x.tasks) }
 
 // EventCount returns the number of history events so far.
 func (x *Execution) EventCount() int { return int(x.nextID) }
@@ -148,6 +162,14 @@ func Start(def *asl.Definition, input jsonvalue.Value, opts Options) (*Execution
 // Inputs for unknown or finished tasks and timers are ignored, so a driver
 // may deliver at least once.
 func (x *Execution) Apply(in Input) Step {
+	if in.Kind == InRedrive {
+		if !in.Time.IsZero() {
+			x.now = in.Time
+		}
+		x.redrive()
+		x.run()
+		return x.flush()
+	}
 	if x.status != StatusRunning {
 		return Step{}
 	}
@@ -232,6 +254,7 @@ func (x *Execution) finish(status Status, typ EventType, e errorInfo, t *thread)
 		return
 	}
 	x.status = status
+	x.stopTime = x.now
 	x.errInf = e
 	x.emit(t, typ, &ErrorDetails{Error: e.Error, Cause: e.Cause, HasError: e.HasError, HasCause: e.HasCause})
 	x.cancelAll()
@@ -239,9 +262,37 @@ func (x *Execution) finish(status Status, typ EventType, e errorInfo, t *thread)
 
 func (x *Execution) succeed(output jsonvalue.Value, t *thread) {
 	x.status = StatusSucceeded
+	x.stopTime = x.now
 	x.output = output
 	x.emit(t, ExecutionSucceeded, &OutputDetails{Output: output})
 	x.cancelAll()
+}
+
+// Redrivable reports whether RedriveExecution may restart the execution.
+func (x *Execution) Redrivable() bool {
+	return x.status == StatusFailed || x.status == StatusAborted || x.status == StatusTimedOut
+}
+
+// redrive restarts a failed, aborted or timed out execution at the state
+// that was running when it ended. Parallel and Map states keep the results
+// of branches and iterations that had succeeded and run the others again.
+func (x *Execution) redrive() {
+	if !x.Redrivable() {
+		return
+	}
+	x.status = StatusRunning
+	x.stopTime = time.Time{}
+	x.errInf = errorInfo{}
+	x.output = nil
+	x.opts.RedriveCount++
+	x.ctxExecution = nil
+	x.runq, x.head = nil, 0
+	root := x.root
+	x.emit(root, ExecutionRedriven, &RedriveDetails{RedriveCount: x.opts.RedriveCount})
+	if x.def.TimeoutSeconds > 0 {
+		x.startTimer(timerExecution, x.now.Add(time.Duration(x.def.TimeoutSeconds)*time.Second), nil)
+	}
+	root.redrive()
 }
 
 // abort stops the execution on StopExecution.

@@ -462,3 +462,56 @@ func TestReplayIsDeterministic(t *testing.T) {
 		t.Errorf("outputs differ")
 	}
 }
+
+// TestRedrive fails a Map iteration, then redrives: only the failed
+// iteration runs again and the execution succeeds.
+func TestRedrive(t *testing.T) {
+	t.Parallel()
+	def := asl.MustParse(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"T","States":{
+		"T":{"Type":"Task",` + taskRes + `,"End":true}}},"End":true}}}`)
+	x, step := interp.Start(def, jsonvalue.MustParse(`[1,2,3]`), opts())
+	runs := 0
+	fail := true
+	for x.Status() == interp.StatusRunning {
+		var tasks []interp.Command
+		for _, c := range step.Commands {
+			if c.Kind == interp.CmdScheduleTask {
+				tasks = append(tasks, c)
+			}
+		}
+		c := tasks[0]
+		runs++
+		in := interp.Input{Kind: interp.InTaskSucceeded, Time: t0, TaskID: c.TaskID, Output: c.Task.Parameters}
+		if fail && jsonvalue.Equal(c.Task.Parameters, jsonvalue.Int(2)) {
+			fail = false
+			in = interp.Input{Kind: interp.InTaskFailed, Time: t0, TaskID: c.TaskID, Error: "Flaky"}
+		}
+		step = x.Apply(in)
+		step.Commands = append(tasks[1:], step.Commands...)
+	}
+	if x.Status() != interp.StatusFailed || !x.Redrivable() {
+		t.Fatalf("status %s, want FAILED", x.Status())
+	}
+	step = x.Apply(interp.Input{Kind: interp.InRedrive, Time: t0.Add(time.Minute)})
+	if step.Events[0].Type != interp.ExecutionRedriven {
+		t.Fatalf("first event after redrive: %s", step.Events[0].Type)
+	}
+	rerun := 0
+	var pending []interp.Command
+	for x.Status() == interp.StatusRunning {
+		for _, c := range step.Commands {
+			if c.Kind == interp.CmdScheduleTask {
+				pending = append(pending, c)
+			}
+		}
+		c := pending[0]
+		pending = pending[1:]
+		rerun++
+		step = x.Apply(interp.Input{Kind: interp.InTaskSucceeded, Time: t0, TaskID: c.TaskID, Output: c.Task.Parameters})
+	}
+	wantOutput(t, x, `[1,2,3]`)
+	// Item 1 had succeeded; item 2 failed and item 3 was aborted with it.
+	if rerun != 2 {
+		t.Errorf("redrive ran %d tasks, want 2 (not the item that had succeeded)", rerun)
+	}
+}

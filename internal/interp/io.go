@@ -32,6 +32,9 @@ const (
 	InMapRunSucceeded
 	// InMapRunFailed: the Map Run of TaskID failed with Error and Cause.
 	InMapRunFailed
+	// InRedrive: RedriveExecution of a failed, aborted or timed out
+	// execution: the failed states run again, with retries reset.
+	InRedrive
 )
 
 // Input is something that happened outside the interpreter and that it
@@ -107,6 +110,8 @@ type TaskRequest struct {
 
 // MapRunRequest describes the child executions of a distributed Map state.
 type MapRunRequest struct {
+	// MapRunArn is the ARN recorded in MapRunStarted.
+	MapRunArn     string
 	StateName     string
 	Label         string
 	ExecutionType string

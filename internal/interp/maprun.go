@@ -49,6 +49,20 @@ func (m *MapRun) Next() (int, bool) {
 	return i, true
 }
 
+// Advance marks item i, the next one, as started without Next: a driver
+// that rebuilds a run after a restart replays the children it had started.
+func (m *MapRun) Advance(i int) bool {
+	if i != m.next || i >= len(m.req.Items) {
+		return false
+	}
+	m.next++
+	m.running++
+	return true
+}
+
+// Done reports whether the run has ended.
+func (m *MapRun) Done() bool { return m.done }
+
 // Succeeded records that item i's execution succeeded with out.
 func (m *MapRun) Succeeded(i int, out jsonvalue.Value) {
 	m.running--

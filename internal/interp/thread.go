@@ -60,6 +60,10 @@ type thread struct {
 
 	envBuf jsonpath.Env
 
+	// resume is the group of a Parallel or Map state that ended the
+	// execution; a redrive re-runs only its unfinished children.
+	resume *group
+
 	// ctx caches the context object of the current state entry.
 	ctx        *jsonvalue.Object
 	ctxRetries int
@@ -72,6 +76,7 @@ type group struct {
 	isMap    bool
 	children []*thread
 	results  []jsonvalue.Value
+	done     []bool
 	pending  int
 
 	items      []jsonvalue.Value
@@ -91,6 +96,20 @@ func (t *thread) retryCount() int {
 	return n
 }
 
+// redrive restarts t at its current state.
+func (t *thread) redrive() {
+	t.dead, t.queued = false, false
+	if t.children != nil {
+		t.resume = t.children
+		t.children = nil
+	}
+	t.taskID, t.timerID, t.toTimer, t.hbTimer = 0, "", "", ""
+	t.retries = t.retries[:0]
+	t.ctx = nil
+	t.phase = phEnter
+	t.x.schedule(t)
+}
+
 // begin moves t to state s with input.
 func (t *thread) begin(s *asl.State, input jsonvalue.Value) {
 	t.state = s
@@ -100,6 +119,7 @@ func (t *thread) begin(s *asl.State, input jsonvalue.Value) {
 	t.retries = t.retries[:0]
 	t.token = ""
 	t.ctx = nil
+	t.children, t.resume = nil, nil
 	t.phase = phEnter
 	t.x.schedule(t)
 }

@@ -1,0 +1,169 @@
+package runtime
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+	"time"
+)
+
+// timerService fires durable timers on time. The due times of all pending
+// timers are kept in a min-heap (a few dozen bytes each, so 100,000
+// waiting executions cost a few megabytes); one goroutine sleeps until the
+// earliest is due. The durable copy is the store's pending index.
+type timerService struct {
+	mu      sync.Mutex
+	h       timerHeap
+	byKey   map[timerKey]*timerEntry
+	byExec  map[string]map[string]*timerEntry
+	wake    chan struct{}
+	fire    func(arn, id string, due time.Time)
+	metrics *Metrics
+}
+
+type timerKey struct{ arn, id string }
+
+type timerEntry struct {
+	key   timerKey
+	due   time.Time
+	index int
+}
+
+type timerHeap []*timerEntry
+
+func (h timerHeap) Len() int           { return len(h) }
+func (h timerHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *timerHeap) Push(v any) {
+	t := v.(*timerEntry)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	t.index = -1
+	return t
+}
+
+func newTimerService(fire func(arn, id string, due time.Time), m *Metrics) *timerService {
+	return &timerService{byKey: map[timerKey]*timerEntry{}, byExec: map[string]map[string]*timerEntry{},
+		wake: make(chan struct{}, 1), fire: fire, metrics: m}
+}
+
+// add arms (or moves) a timer.
+func (ts *timerService) add(arn, id string, due time.Time) {
+	ts.mu.Lock()
+	k := timerKey{arn, id}
+	if t := ts.byKey[k]; t != nil {
+		t.due = due
+		heap.Fix(&ts.h, t.index)
+	} else {
+		t := &timerEntry{key: k, due: due}
+		heap.Push(&ts.h, t)
+		ts.byKey[k] = t
+		m := ts.byExec[arn]
+		if m == nil {
+			m = map[string]*timerEntry{}
+			ts.byExec[arn] = m
+		}
+		m[id] = t
+	}
+	first := ts.h[0].key == k
+	ts.mu.Unlock()
+	if first {
+		ts.poke()
+	}
+}
+
+func (ts *timerService) poke() {
+	select {
+	case ts.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (ts *timerService) removeLocked(t *timerEntry) {
+	if t.index >= 0 {
+		heap.Remove(&ts.h, t.index)
+	}
+	delete(ts.byKey, t.key)
+	if m := ts.byExec[t.key.arn]; m != nil {
+		delete(m, t.key.id)
+		if len(m) == 0 {
+			delete(ts.byExec, t.key.arn)
+		}
+	}
+}
+
+// remove disarms a timer.
+func (ts *timerService) remove(arn, id string) {
+	ts.mu.Lock()
+	if t := ts.byKey[timerKey{arn, id}]; t != nil {
+		ts.removeLocked(t)
+	}
+	ts.mu.Unlock()
+}
+
+// removeAll disarms every timer of an execution.
+func (ts *timerService) removeAll(arn string) {
+	ts.mu.Lock()
+	for _, t := range ts.byExec[arn] {
+		ts.removeLocked(t)
+	}
+	ts.mu.Unlock()
+}
+
+// Len returns the number of armed timers.
+func (ts *timerService) Len() int {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return len(ts.h)
+}
+
+// run fires timers until ctx ends.
+func (ts *timerService) run(ctx context.Context) {
+	tm := time.NewTimer(time.Hour)
+	defer tm.Stop()
+	for {
+		ts.mu.Lock()
+		now := time.Now()
+		var due []*timerEntry
+		for len(ts.h) > 0 && !ts.h[0].due.After(now) {
+			t := heap.Pop(&ts.h).(*timerEntry)
+			ts.removeLocked(t)
+			due = append(due, t)
+		}
+		wait := time.Hour
+		if len(ts.h) > 0 {
+			wait = time.Until(ts.h[0].due)
+		}
+		ts.mu.Unlock()
+		for _, t := range due {
+			ts.metrics.timerLateness.observe(now.Sub(t.due).Seconds())
+			ts.fire(t.key.arn, t.key.id, t.due)
+		}
+		if len(due) > 0 {
+			continue
+		}
+		tm.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ts.wake:
+			if !tm.Stop() {
+				select {
+				case <-tm.C:
+				default:
+				}
+			}
+		case <-tm.C:
+		}
+	}
+}

@@ -1,0 +1,405 @@
+package sqlite
+
+import (
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/sluice-run/sluice/internal/store"
+)
+
+// Column lists of the executions table. execOther are the columns no
+// index covers; execIndexed those some index covers. An update writes
+// execIndexed only when one of them changed, because SQLite rewrites the
+// entries of every index whose columns an UPDATE assigns, changed or not.
+var (
+	execOther = []string{
+		"name", "stop_date", "error", "cause", "definition_key", "role_arn",
+		"trace_header", "seed", "engine", "redrive_count", "redrive_date",
+		"parent_task", "map_run_index", "event_count", "batches",
+	}
+	execIndexed = []string{
+		"state_machine_arn", "version_arn", "alias_arn", "status", "start_date",
+		"parent", "map_run_arn",
+	}
+)
+
+// execArgCount is the number of arguments of stCreateExec and
+// stUpdateExec: execOther, the ARN, execIndexed.
+var execArgCount = len(execOther) + 1 + len(execIndexed)
+
+// stmtID names a statement the writer prepares once.
+type stmtID int
+
+const (
+	stBegin stmtID = iota
+	stCommit
+	stRollback
+	stSavepoint
+	stRelease
+	stRollbackTo
+	stCreateExec
+	stCreateIO
+	stUpdateExec
+	stUpdateIndexed
+	stUpdateIO
+	stInsertBatch
+	stAddPending
+	stRemovePending
+	stUpsertRecord
+	stInsertRecord
+	stUpdateRecord
+	stDeleteRecord
+	stDeleteBatches
+	stDeletePendingOf
+	stDeleteIO
+	stDeleteExec
+	numStmts
+)
+
+// writeSQL holds the text of the writer's statements, indexed by stmtID.
+var writeSQL = [numStmts]string{
+	stBegin:      "BEGIN IMMEDIATE",
+	stCommit:     "COMMIT",
+	stRollback:   "ROLLBACK",
+	stSavepoint:  "SAVEPOINT w",
+	stRelease:    "RELEASE w",
+	stRollbackTo: "ROLLBACK TO w",
+	// Arguments: execOther, arn, execIndexed.
+	stCreateExec: "INSERT INTO executions (" + strings.Join(execOther, ", ") + ", arn, " +
+		strings.Join(execIndexed, ", ") + ") VALUES (" + placeholders(execArgCount) +
+		") ON CONFLICT (arn) DO NOTHING",
+	stCreateIO: "INSERT INTO execution_io (id, input, output) VALUES (?, ?, ?)",
+	// Arguments: execOther, arn, execIndexed. It returns the id and whether
+	// the indexed columns already hold the given values.
+	stUpdateExec: "UPDATE executions SET " + assignments(execOther) + " WHERE arn = ? RETURNING id, (" +
+		sameAs(execIndexed) + ")",
+	// Arguments: execIndexed, id.
+	stUpdateIndexed: "UPDATE executions SET " + assignments(execIndexed) + " WHERE id = ?",
+	// Arguments: input, output, id. Rewrites the row only on a change.
+	stUpdateIO: "UPDATE execution_io SET input = ?1, output = ?2 WHERE id = ?3 AND (input IS NOT ?1 OR output IS NOT ?2)",
+	// Arguments: exec_id, seq, first_event_id, event_count, events, input.
+	stInsertBatch: "INSERT INTO batches (exec_id, seq, first_event_id, event_count, events, input) VALUES (?, ?, ?, ?, ?, ?) " +
+		"ON CONFLICT (exec_id, seq) DO NOTHING",
+	// Arguments: exec, kind, key, due, grp, data.
+	stAddPending: "INSERT INTO pending (exec, kind, key, due, grp, data) VALUES (?, ?, ?, ?, ?, ?) " +
+		"ON CONFLICT (exec, kind, key) DO UPDATE SET due = excluded.due, grp = excluded.grp, data = excluded.data",
+	// Arguments: exec, kind, key.
+	stRemovePending: "DELETE FROM pending WHERE exec = ? AND kind = ? AND key = ?",
+	// Arguments: kind, key, parent, data, created.
+	stUpsertRecord: "INSERT INTO records (kind, key, parent, data, created, revision) VALUES (?, ?, ?, ?, ?, 1) " +
+		"ON CONFLICT (kind, key) DO UPDATE SET parent = excluded.parent, data = excluded.data, " +
+		"created = excluded.created, revision = revision + 1",
+	// Arguments: kind, key, parent, data, created.
+	stInsertRecord: "INSERT INTO records (kind, key, parent, data, created, revision) VALUES (?, ?, ?, ?, ?, 1) " +
+		"ON CONFLICT (kind, key) DO NOTHING",
+	// Arguments: kind, key, parent, data, created, revision.
+	stUpdateRecord: "UPDATE records SET parent = ?3, data = ?4, created = ?5, revision = revision + 1 " +
+		"WHERE kind = ?1 AND key = ?2 AND revision = ?6",
+	// Arguments: kind, key.
+	stDeleteRecord: "DELETE FROM records WHERE kind = ? AND key = ?",
+	// Arguments: arn (for the next four).
+	stDeleteBatches:   "DELETE FROM batches WHERE exec_id = (SELECT id FROM executions WHERE arn = ?)",
+	stDeletePendingOf: "DELETE FROM pending WHERE exec = ?",
+	stDeleteIO:        "DELETE FROM execution_io WHERE id = (SELECT id FROM executions WHERE arn = ?)",
+	stDeleteExec:      "DELETE FROM executions WHERE arn = ?",
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func assignments(cols []string) string {
+	a := make([]string, len(cols))
+	for i, c := range cols {
+		a[i] = c + " = ?"
+	}
+	return strings.Join(a, ", ")
+}
+
+func sameAs(cols []string) string {
+	a := make([]string, len(cols))
+	for i, c := range cols {
+		a[i] = c + " IS ?"
+	}
+	return strings.Join(a, " AND ")
+}
+
+// Time encoding. Times are stored as nanoseconds since the Unix epoch,
+// which covers the years 1678 to 2261.
+var (
+	minTime = time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// errTimeRange is wrapped by the errors for times Sluice cannot store.
+var errTimeRange = errors.New("time outside the years 1678 to 2261")
+
+// timeValue encodes an optional time: NULL for the zero time.
+func timeValue(t time.Time, field string) (driver.Value, error) {
+	if t.IsZero() {
+		return nil, nil
+	}
+	if t.Before(minTime) || !t.Before(maxTime) {
+		return nil, fmt.Errorf("sqlite: %s %s: %w", field, t, errTimeRange)
+	}
+	return t.UnixNano(), nil
+}
+
+// startValue encodes a start date, which sorts and so is never NULL: the
+// zero time is math.MinInt64.
+func startValue(t time.Time) (driver.Value, error) {
+	if t.IsZero() {
+		return int64(math.MinInt64), nil
+	}
+	return timeValue(t, "StartDate")
+}
+
+// decodeTime decodes a time column read as an int64 (or NULL).
+func decodeTime(ns int64, valid bool) time.Time {
+	if !valid || ns == math.MinInt64 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+// blobValue encodes a byte slice; empty and nil are both NULL, so that a
+// blob always reads back as nil or a non-empty slice.
+func blobValue(b []byte) driver.Value {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// optString encodes a string that is NULL when empty.
+func optString(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// ptrString encodes a *string as NULL or text.
+func ptrString(s *string) driver.Value {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+// args is a bump allocator of statement arguments: one backing array per
+// write, sliced per statement.
+type args struct {
+	buf []driver.NamedValue
+}
+
+// next returns a slice of n arguments with ordinals 1..n.
+func (a *args) next(n int) []driver.NamedValue {
+	if cap(a.buf)-len(a.buf) < n {
+		size := 2 * cap(a.buf)
+		if size < n {
+			size = n
+		}
+		if size < 32 {
+			size = 32
+		}
+		a.buf = make([]driver.NamedValue, 0, size)
+	}
+	s := a.buf[len(a.buf) : len(a.buf)+n]
+	a.buf = a.buf[:len(a.buf)+n]
+	for i := range s {
+		s[i] = driver.NamedValue{Ordinal: i + 1}
+	}
+	return s
+}
+
+// encodedWrite is a store.Write turned into statement arguments by the
+// committing goroutine, so that the single writer goroutine only executes.
+type encodedWrite struct {
+	// err is set when the write is invalid; it is then not executed.
+	err    error
+	create bool
+	update bool
+	arn    string
+	// exec holds the arguments of stCreateExec or stUpdateExec.
+	exec []driver.NamedValue
+	// io holds the arguments of stCreateIO or stUpdateIO, with the id
+	// filled in by the writer.
+	io      []driver.NamedValue
+	batches [][]driver.NamedValue
+	remove  [][]driver.NamedValue
+	add     [][]driver.NamedValue
+	records [][]driver.NamedValue
+}
+
+// encodeWrite validates w and encodes it into e.
+func encodeWrite(w *store.Write, e *encodedWrite, a *args) {
+	*e = encodedWrite{}
+	if err := encodeWriteErr(w, e, a); err != nil {
+		e.err = err
+	}
+}
+
+func encodeWriteErr(w *store.Write, e *encodedWrite, a *args) error {
+	if w == nil {
+		return errors.New("sqlite: nil Write")
+	}
+	ex := w.Create
+	if w.Create != nil && w.Update != nil {
+		return errors.New("sqlite: Write has both Create and Update")
+	}
+	if ex == nil {
+		ex = w.Update
+	}
+	if ex != nil {
+		if ex.Arn == "" {
+			return errors.New("sqlite: execution without Arn")
+		}
+		e.create = w.Create != nil
+		e.update = w.Update != nil
+		e.arn = ex.Arn
+		v := a.next(execArgCount)
+		if err := encodeExecution(ex, v); err != nil {
+			return err
+		}
+		e.exec = v
+		io := a.next(3)
+		if e.create {
+			// id, input, output
+			io[1].Value = blobValue(ex.Input)
+			io[2].Value = blobValue(ex.Output)
+		} else {
+			// input, output, id
+			io[0].Value = blobValue(ex.Input)
+			io[1].Value = blobValue(ex.Output)
+		}
+		e.io = io
+	}
+	if len(w.Batches) > 0 {
+		if ex == nil {
+			return errors.New("sqlite: Write has Batches but neither Create nor Update")
+		}
+		e.batches = make([][]driver.NamedValue, len(w.Batches))
+		for i := range w.Batches {
+			b := &w.Batches[i]
+			if b.Seq < 1 {
+				return fmt.Errorf("sqlite: batch of %s with Seq %d: Seq must be at least 1", ex.Arn, b.Seq)
+			}
+			v := a.next(6)
+			// v[0] is the exec id, filled in by the writer.
+			v[1].Value = b.Seq
+			v[2].Value = b.FirstEventID
+			v[3].Value = int64(b.EventCount)
+			v[4].Value = blobValue(b.Events)
+			v[5].Value = blobValue(b.Input)
+			e.batches[i] = v
+		}
+	}
+	if len(w.RemovePending) > 0 {
+		e.remove = make([][]driver.NamedValue, len(w.RemovePending))
+		for i, k := range w.RemovePending {
+			v := a.next(3)
+			v[0].Value = k.Exec
+			v[1].Value = k.Kind
+			v[2].Value = k.Key
+			e.remove[i] = v
+		}
+	}
+	if len(w.AddPending) > 0 {
+		e.add = make([][]driver.NamedValue, len(w.AddPending))
+		for i := range w.AddPending {
+			p := &w.AddPending[i]
+			if p.Exec == "" || p.Kind == "" || p.Key == "" {
+				return fmt.Errorf("sqlite: pending item (%q, %q, %q): Exec, Kind and Key must not be empty", p.Exec, p.Kind, p.Key)
+			}
+			due, err := timeValue(p.Due, "pending Due")
+			if err != nil {
+				return err
+			}
+			v := a.next(6)
+			v[0].Value = p.Exec
+			v[1].Value = p.Kind
+			v[2].Value = p.Key
+			v[3].Value = due
+			v[4].Value = p.Group
+			v[5].Value = blobValue(p.Data)
+			e.add[i] = v
+		}
+	}
+	if len(w.Records) > 0 {
+		e.records = make([][]driver.NamedValue, len(w.Records))
+		for i := range w.Records {
+			v := a.next(5)
+			if err := encodeRecord(&w.Records[i], v); err != nil {
+				return err
+			}
+			e.records[i] = v
+		}
+	}
+	return nil
+}
+
+// encodeExecution fills v (execArgCount long) with the arguments of
+// stCreateExec and stUpdateExec: execOther, arn, execIndexed.
+func encodeExecution(x *store.Execution, v []driver.NamedValue) error {
+	stop, err := timeValue(x.StopDate, "StopDate")
+	if err != nil {
+		return err
+	}
+	redrive, err := timeValue(x.RedriveDate, "RedriveDate")
+	if err != nil {
+		return err
+	}
+	start, err := startValue(x.StartDate)
+	if err != nil {
+		return err
+	}
+	// execOther
+	v[0].Value = x.Name
+	v[1].Value = stop
+	v[2].Value = ptrString(x.Error)
+	v[3].Value = ptrString(x.Cause)
+	v[4].Value = x.DefinitionKey
+	v[5].Value = x.RoleArn
+	v[6].Value = x.TraceHeader
+	v[7].Value = int64(x.Seed)
+	v[8].Value = int64(x.Engine)
+	v[9].Value = int64(x.RedriveCount)
+	v[10].Value = redrive
+	v[11].Value = x.ParentTask
+	v[12].Value = int64(x.MapRunIndex)
+	v[13].Value = x.EventCount
+	v[14].Value = x.Batches
+	// arn
+	v[15].Value = x.Arn
+	// execIndexed
+	v[16].Value = x.StateMachineArn
+	v[17].Value = optString(x.VersionArn)
+	v[18].Value = optString(x.AliasArn)
+	v[19].Value = x.Status
+	v[20].Value = start
+	v[21].Value = optString(x.Parent)
+	v[22].Value = optString(x.MapRunArn)
+	return nil
+}
+
+// encodeRecord fills v with kind, key, parent, data, created.
+func encodeRecord(r *store.Record, v []driver.NamedValue) error {
+	if r.Kind == "" || r.Key == "" {
+		return fmt.Errorf("sqlite: record (%q, %q): Kind and Key must not be empty", r.Kind, r.Key)
+	}
+	created, err := timeValue(r.Created, "record Created")
+	if err != nil {
+		return err
+	}
+	v[0].Value = r.Kind
+	v[1].Value = r.Key
+	v[2].Value = r.Parent
+	v[3].Value = blobValue(r.Data)
+	v[4].Value = created
+	return nil
+}

@@ -1,0 +1,401 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+
+	"github.com/sluice-run/sluice/internal/store"
+)
+
+// Group commit.
+//
+// Every change goes through one goroutine, the writer, which owns the only
+// write connection. Callers put a request on the queue and wait. The
+// writer takes everything queued (up to maxGroupWrites writes), runs it in
+// one transaction (BEGIN IMMEDIATE ... COMMIT), each Write inside its own
+// savepoint so that a failing Write leaves no trace and does not affect
+// the others, commits once (one fsync of the WAL) and then wakes every
+// caller with its own result. While a transaction commits, new requests
+// queue up for the next one, so the number of fsyncs per second stays
+// bounded by the disk while the number of writes grows with concurrency.
+
+const (
+	// maxGroupWrites caps the writes of one transaction, which bounds how
+	// long a transaction holds the write lock and how much one fsync
+	// carries.
+	maxGroupWrites = 1024
+	// maxQueued caps the requests waiting for the writer; Commit blocks
+	// (honouring its context) when the queue is full.
+	maxQueued = 8192
+)
+
+// request is one call waiting for the writer: a Commit (writes) or another
+// change (fn).
+type request struct {
+	ctx    context.Context
+	writes []encodedWrite
+	// errs receives the outcome of each write.
+	errs []error
+	// fn, when set, is run instead of writes, inside a savepoint.
+	fn    func(w *writer) error
+	fnErr error
+	// err is the error of the whole request (nothing written).
+	err  error
+	done chan struct{}
+	// skip marks a request whose context ended before it was run.
+	skip bool
+	args args
+}
+
+var requestPool = sync.Pool{New: func() any { return &request{done: make(chan struct{}, 1)} }}
+
+func getRequest(ctx context.Context) *request {
+	r := requestPool.Get().(*request)
+	r.ctx = ctx
+	return r
+}
+
+func putRequest(r *request) {
+	// Drop references to the caller's data, keep the buffers.
+	for i := range r.writes {
+		r.writes[i] = encodedWrite{}
+	}
+	clear(r.args.buf[:cap(r.args.buf)])
+	*r = request{writes: r.writes[:0], done: r.done, args: args{buf: r.args.buf[:0]}}
+	requestPool.Put(r)
+}
+
+// writer owns the write connection and its prepared statements.
+type writer struct {
+	conn  driver.Conn
+	stmts [numStmts]driver.Stmt
+
+	mu     sync.Mutex
+	queue  []*request
+	spare  []*request
+	closed bool
+	wake   chan struct{}
+	slots  chan struct{}
+	// stopped is closed when the writer goroutine has returned.
+	stopped chan struct{}
+
+	transactions atomic.Int64
+	writes       atomic.Int64
+}
+
+func newWriter(conn driver.Conn) (*writer, error) {
+	w := &writer{
+		conn:    conn,
+		wake:    make(chan struct{}, 1),
+		slots:   make(chan struct{}, maxQueued),
+		stopped: make(chan struct{}),
+	}
+	pc := conn.(driver.ConnPrepareContext)
+	for id, q := range writeSQL {
+		st, err := pc.PrepareContext(context.Background(), q)
+		if err != nil {
+			w.closeStmts()
+			return nil, fmt.Errorf("sqlite: prepare %q: %w", q, err)
+		}
+		w.stmts[id] = st
+	}
+	return w, nil
+}
+
+func (w *writer) closeStmts() {
+	for i, st := range w.stmts {
+		if st != nil {
+			_ = st.Close()
+			w.stmts[i] = nil
+		}
+	}
+}
+
+// submit queues r and waits for its outcome. It gives up with the
+// context's error, or ErrClosed, only while r is not queued yet.
+func (w *writer) submit(r *request) error {
+	ctx := r.ctx
+	select {
+	case w.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-w.stopped:
+		return store.ErrClosed
+	}
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		<-w.slots
+		return store.ErrClosed
+	}
+	w.queue = append(w.queue, r)
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	<-r.done
+	return nil
+}
+
+// close stops taking requests, lets the writer finish those queued and
+// waits for it to return.
+func (w *writer) close() {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	<-w.stopped
+}
+
+// run is the writer goroutine.
+func (w *writer) run() {
+	defer close(w.stopped)
+	var group []*request
+	for {
+		w.mu.Lock()
+		for len(w.queue) == 0 {
+			if w.closed {
+				w.mu.Unlock()
+				return
+			}
+			w.mu.Unlock()
+			<-w.wake
+			w.mu.Lock()
+		}
+		// Take requests up to maxGroupWrites writes (at least one request).
+		n, k := 0, 0
+		for k < len(w.queue) {
+			c := max(len(w.queue[k].writes), 1)
+			if k > 0 && n+c > maxGroupWrites {
+				break
+			}
+			n += c
+			k++
+		}
+		group = append(group[:0], w.queue[:k]...)
+		rest := append(w.spare[:0], w.queue[k:]...)
+		w.spare = w.queue[:0]
+		w.queue = rest
+		w.mu.Unlock()
+
+		w.runGroup(group)
+		for i, r := range group {
+			<-w.slots
+			group[i] = nil
+			r.done <- struct{}{}
+		}
+	}
+}
+
+// runGroup runs the requests of group in one transaction and records
+// their outcomes in them.
+func (w *writer) runGroup(group []*request) {
+	live := 0
+	for _, r := range group {
+		if err := r.ctx.Err(); err != nil {
+			r.skip = true
+			r.err = err
+			continue
+		}
+		live++
+	}
+	if live == 0 {
+		return
+	}
+	fail := func(err error) {
+		for _, r := range group {
+			if !r.skip {
+				r.err = err
+			}
+		}
+	}
+	if _, err := w.exec(stBegin, nil); err != nil {
+		fail(fmt.Errorf("sqlite: begin: %w", err))
+		return
+	}
+	writes := 0
+	for _, r := range group {
+		if r.skip {
+			continue
+		}
+		if r.fn != nil {
+			err, fatal := w.inSavepoint(func() error { return r.fn(w) })
+			if fatal != nil {
+				w.abort()
+				fail(fatal)
+				return
+			}
+			r.fnErr = err
+			continue
+		}
+		if cap(r.errs) < len(r.writes) {
+			r.errs = make([]error, len(r.writes))
+		}
+		r.errs = r.errs[:len(r.writes)]
+		for i := range r.writes {
+			e := &r.writes[i]
+			if e.err != nil {
+				r.errs[i] = e.err
+				continue
+			}
+			err, fatal := w.inSavepoint(func() error { return w.apply(e) })
+			if fatal != nil {
+				w.abort()
+				fail(fatal)
+				return
+			}
+			r.errs[i] = err
+			if err == nil {
+				writes++
+			}
+		}
+	}
+	if _, err := w.exec(stCommit, nil); err != nil {
+		w.abort()
+		fail(fmt.Errorf("sqlite: commit: %w", err))
+		return
+	}
+	w.transactions.Add(1)
+	w.writes.Add(int64(writes))
+}
+
+// abort rolls back the open transaction, if any.
+func (w *writer) abort() {
+	_, _ = w.exec(stRollback, nil)
+}
+
+// inSavepoint runs f inside a savepoint, rolling back to it when f fails.
+// err is f's error; fatal is set when the transaction is lost (the
+// savepoint could not be taken, released or rolled back to, as after an
+// I/O error).
+func (w *writer) inSavepoint(f func() error) (err, fatal error) {
+	if _, err := w.exec(stSavepoint, nil); err != nil {
+		return nil, fmt.Errorf("sqlite: savepoint: %w", err)
+	}
+	err = f()
+	if err != nil {
+		if _, e := w.exec(stRollbackTo, nil); e != nil {
+			return nil, fmt.Errorf("sqlite: rollback to savepoint after %v: %w", err, e)
+		}
+	}
+	if _, e := w.exec(stRelease, nil); e != nil {
+		return nil, fmt.Errorf("sqlite: release savepoint: %w", e)
+	}
+	return err, nil
+}
+
+// exec runs a prepared statement. It uses no context: a Done channel would
+// make the driver start a watcher goroutine per statement.
+func (w *writer) exec(id stmtID, args []driver.NamedValue) (driver.Result, error) {
+	return w.stmts[id].(driver.StmtExecContext).ExecContext(context.Background(), args)
+}
+
+// affected runs a prepared statement and returns the number of rows it
+// changed.
+func (w *writer) affected(id stmtID, args []driver.NamedValue) (int64, error) {
+	res, err := w.exec(id, args)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// apply runs one encoded Write.
+func (w *writer) apply(e *encodedWrite) error {
+	var id int64
+	switch {
+	case e.create:
+		res, err := w.exec(stCreateExec, e.exec)
+		if err != nil {
+			return fmt.Errorf("sqlite: create execution %s: %w", e.arn, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("sqlite: create execution %s: %w", e.arn, store.ErrExists)
+		}
+		id, _ = res.LastInsertId()
+		e.io[0].Value = id
+		if _, err := w.exec(stCreateIO, e.io); err != nil {
+			return fmt.Errorf("sqlite: create execution %s: input and output: %w", e.arn, err)
+		}
+	case e.update:
+		var same bool
+		var err error
+		id, same, err = w.updateExec(e)
+		if err != nil {
+			return err
+		}
+		if !same {
+			v := make([]driver.NamedValue, len(execIndexed)+1)
+			for i := range execIndexed {
+				v[i] = driver.NamedValue{Ordinal: i + 1, Value: e.exec[len(execOther)+1+i].Value}
+			}
+			v[len(execIndexed)] = driver.NamedValue{Ordinal: len(execIndexed) + 1, Value: id}
+			if _, err := w.exec(stUpdateIndexed, v); err != nil {
+				return fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
+			}
+		}
+		e.io[2].Value = id
+		if _, err := w.exec(stUpdateIO, e.io); err != nil {
+			return fmt.Errorf("sqlite: update execution %s: input and output: %w", e.arn, err)
+		}
+	}
+	for _, b := range e.batches {
+		b[0].Value = id
+		n, err := w.affected(stInsertBatch, b)
+		if err != nil {
+			return fmt.Errorf("sqlite: append batch %v of %s: %w", b[1].Value, e.arn, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("sqlite: append batch %v of %s: duplicate Seq: %w", b[1].Value, e.arn, store.ErrExists)
+		}
+	}
+	for _, v := range e.remove {
+		if _, err := w.exec(stRemovePending, v); err != nil {
+			return fmt.Errorf("sqlite: remove pending (%v, %v, %v): %w", v[0].Value, v[1].Value, v[2].Value, err)
+		}
+	}
+	for _, v := range e.add {
+		if _, err := w.exec(stAddPending, v); err != nil {
+			return fmt.Errorf("sqlite: add pending (%v, %v, %v): %w", v[0].Value, v[1].Value, v[2].Value, err)
+		}
+	}
+	for _, v := range e.records {
+		if _, err := w.exec(stUpsertRecord, v); err != nil {
+			return fmt.Errorf("sqlite: put record (%v, %v): %w", v[0].Value, v[1].Value, err)
+		}
+	}
+	return nil
+}
+
+// updateExec runs stUpdateExec and returns the execution's id and whether
+// its indexed columns already hold the new values.
+func (w *writer) updateExec(e *encodedWrite) (id int64, same bool, err error) {
+	rows, err := w.stmts[stUpdateExec].(driver.StmtQueryContext).QueryContext(context.Background(), e.exec)
+	if err != nil {
+		return 0, false, fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
+	}
+	var dest [2]driver.Value
+	err = rows.Next(dest[:])
+	cerr := rows.Close()
+	if errors.Is(err, io.EOF) {
+		return 0, false, fmt.Errorf("sqlite: update execution %s: %w", e.arn, store.ErrNotFound)
+	}
+	if err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
+	}
+	id, _ = dest[0].(int64)
+	flag, _ := dest[1].(int64)
+	return id, flag == 1, nil
+}
