@@ -24,8 +24,6 @@ const (
 	maxDelaySeconds     = 31622400
 )
 
-// stateTypes lists the valid values of Type in AWS's order.
-var stateTypes = []StateType{TypeTask, TypePass, TypeChoice, TypeWait, TypeSucceed, TypeFail, TypeParallel, TypeMap}
 
 // Fields each state type supports, beyond Type, Comment and QueryLanguage.
 var (
@@ -256,11 +254,7 @@ func (p *parser) state(name string, obj *jsonvalue.Object, ptr, lang string) *St
 	s.Type = StateType(typ)
 	allowed, known := supported[s.Type]
 	if !known {
-		names := make([]string, len(stateTypes))
-		for i, t := range stateTypes {
-			names[i] = string(t)
-		}
-		p.schemaError(ptr+"/Type", "The field 'Type' must be one of [%s] but was '%s'", strings.Join(names, ", "), typ)
+		p.schemaError(ptr+"/Type", "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]")
 		s.incomplete = true
 		return s
 	}

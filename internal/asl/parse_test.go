@@ -30,7 +30,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"no terminal state", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}`,
 			[]diag{{CodeMissingEndState, "", "Workflow has no terminal state"}}},
 		{"unknown type", `{"StartAt":"A","States":{"A":{"Type":"Pas","End":true}}}`,
-			[]diag{{CodeSchemaValidationFailed, "/States/A/Type", "must be one of"}}},
+			[]diag{{CodeSchemaValidationFailed, "/States/A/Type", "should have one of these values"}}},
 		{"field not supported on type", `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"TimeoutSeconds":3,"Catch":[]}}}`,
 			[]diag{{CodeSchemaValidationFailed, "/States/A", "Field 'TimeoutSeconds' is not supported"},
 				{CodeSchemaValidationFailed, "/States/A", "Field 'Catch' is not supported"}}},

@@ -221,38 +221,44 @@ func invalidAuth(conn *Connection, why string) error {
 
 // mergeQuery adds params to an encoded query string: a parameter whose
 // name is already present replaces the first occurrence in place and drops
-// the others; new names go at the end.
+// the others; new names go at the end. Parts it does not replace are kept
+// as they were written.
 func mergeQuery(raw string, params []Parameter) string {
-	var ps []pair
+	type part struct{ name, text string }
+	var parts []part
 	if raw != "" {
-		for _, part := range strings.Split(raw, "&") {
-			name, value, _ := strings.Cut(part, "=")
+		for _, text := range strings.Split(raw, "&") {
+			name, _, _ := strings.Cut(text, "=")
 			if n, err := url.QueryUnescape(name); err == nil {
 				name = n
 			}
-			ps = append(ps, pair{name: name, value: value})
+			parts = append(parts, part{name: name, text: text})
 		}
 	}
 	for _, p := range params {
-		value := Escape(p.Value)
+		text := Escape(p.Key) + "=" + Escape(p.Value)
 		replaced := false
-		out := ps[:0]
-		for _, q := range ps {
+		out := parts[:0]
+		for _, q := range parts {
 			if q.name != p.Key {
 				out = append(out, q)
 				continue
 			}
 			if !replaced {
-				out = append(out, pair{name: q.name, value: value})
+				out = append(out, part{name: p.Key, text: text})
 				replaced = true
 			}
 		}
-		ps = out
+		parts = out
 		if !replaced {
-			ps = append(ps, pair{name: p.Key, value: value})
+			parts = append(parts, part{name: p.Key, text: text})
 		}
 	}
-	return joinPairs(ps)
+	texts := make([]string, len(parts))
+	for i, q := range parts {
+		texts[i] = q.text
+	}
+	return strings.Join(texts, "&")
 }
 
 // MergeBodyParameters adds a connection's body parameters to a JSON request

@@ -272,3 +272,22 @@ func TestMergeBodyParameters(t *testing.T) {
 		t.Errorf("without parameters the body changed to %v", got)
 	}
 }
+
+func TestMergeQuery(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		raw    string
+		params []Parameter
+		want   string
+	}{
+		{"", []Parameter{{Key: "a", Value: "1 2"}}, "a=1%202"},
+		{"flag&x=1&a=old&a=older", []Parameter{{Key: "a", Value: "new"}}, "flag&x=1&a=new"},
+		{"k%20y=1&b=2", []Parameter{{Key: "k y", Value: "3"}, {Key: "c", Value: "&"}}, "k%20y=3&b=2&c=%26"},
+		{"arr[]=1", []Parameter{{Key: "z", Value: ""}}, "arr[]=1&z="},
+	}
+	for _, c := range cases {
+		if got := mergeQuery(c.raw, c.params); got != c.want {
+			t.Errorf("mergeQuery(%q) = %q, want %q", c.raw, got, c.want)
+		}
+	}
+}

@@ -220,7 +220,9 @@ func (v *Invoker) Invoke(ctx context.Context, params jsonvalue.Value) (jsonvalue
 	}
 	if conn != nil {
 		if err := v.Authorize(ctx, req, conn); err != nil {
-			if parent.Err() == nil && ctx.Err() != nil {
+			if ctx.Err() != nil {
+				// The deadline passed, or the task was abandoned, while
+				// the OAuth token was being fetched.
 				return nil, v.socketFailure(parent, ctx, r.url, err)
 			}
 			return nil, connectionFailure(err)
@@ -371,7 +373,7 @@ func decodeText(data []byte, charset string) (string, bool) {
 		return string(runes), true
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+	if !utf8.Valid(data) {
 		return "", false
 	}
 	return string(data), true

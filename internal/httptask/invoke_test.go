@@ -500,3 +500,26 @@ func TestInvokeTLS(t *testing.T) {
 	out, f := v.Invoke(context.Background(), params(t, `{"ApiEndpoint":"%s/secure","Method":"GET"}`, tls.URL))
 	mustSucceed(t, out, f)
 }
+
+// TestInvokeReasonPhrase: StatusText is the reason phrase the server sent.
+func TestInvokeReasonPhrase(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 299 Custom Thing\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi")
+		buf.Flush()
+	})
+	out, f := (&Invoker{}).Invoke(context.Background(), params(t, `{"ApiEndpoint":"%s","Method":"GET"}`, s.URL))
+	res := mustSucceed(t, out, f)
+	if got := get(t, res, "StatusText"); got != "Custom Thing" {
+		t.Errorf("StatusText = %v", got)
+	}
+	if got := jsonvalue.Marshal(get(t, res, "StatusCode")); got != "299" {
+		t.Errorf("StatusCode = %s", got)
+	}
+}

@@ -308,3 +308,23 @@ func TestOAuthUnreachableEndpoint(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestOAuthTokenTimeout(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	tokens := newServer(t, func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	api := newServer(t, nil)
+	conn := &Connection{Arn: "arn:o", AuthorizationType: AuthOAuthClientCredentials, OAuth: &OAuthClientCredentials{AuthorizationEndpoint: tokens.URL}}
+	v := &Invoker{Connections: connections{"arn:o": conn}, Timeout: 50 * time.Millisecond}
+	_, f := v.Invoke(context.Background(), params(t, `{"ApiEndpoint":"%s","Method":"GET","Authentication":{"ConnectionArn":"arn:o"}}`, api.URL))
+	mustFail(t, f, "States.Http.Socket", "timed out")
+	if api.count() != 0 {
+		t.Error("API called without a token")
+	}
+}

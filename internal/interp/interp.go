@@ -399,6 +399,9 @@ var (
 	ctxKeysTask = []string{"Execution", "State", "StateMachine", "Task"}
 	ctxKeysMap  = []string{"Execution", "State", "StateMachine", "Map"}
 	stateKeys   = []string{"EnteredTime", "Name", "RetryCount"}
+	// stateKeysNoRetry is $$.State of states that cannot retry, for which
+	// AWS reports no RetryCount.
+	stateKeysNoRetry = []string{"EnteredTime", "Name"}
 	mapKeys     = []string{"Item"}
 	itemKeys    = []string{"Index", "Value"}
 	taskKeys    = []string{"Token"}
@@ -416,10 +419,16 @@ func (t *thread) context(item *mapItem) *jsonvalue.Object {
 		}
 		c := jsonvalue.NewObjectKeys(keys)
 		c.SetAt(0, ex)
-		st := jsonvalue.NewObjectKeys(stateKeys)
+		var st *jsonvalue.Object
+		switch t.state.Type {
+		case asl.TypeTask, asl.TypeParallel, asl.TypeMap:
+			st = jsonvalue.NewObjectKeys(stateKeys)
+			st.SetAt(2, jsonvalue.Int(int64(t.retryCount())))
+		default:
+			st = jsonvalue.NewObjectKeys(stateKeysNoRetry)
+		}
 		st.SetAt(0, formatTime(t.enteredAt))
 		st.SetAt(1, t.state.Name)
-		st.SetAt(2, jsonvalue.Int(int64(t.retryCount())))
 		c.SetAt(1, st)
 		c.SetAt(2, sm)
 		if t.token != "" {

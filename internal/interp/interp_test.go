@@ -515,3 +515,12 @@ func TestRedrive(t *testing.T) {
 		t.Errorf("redrive ran %d tasks, want 2 (not the item that had succeeded)", rerun)
 	}
 }
+
+// TestCatcherResultPathFailure: a catcher whose ResultPath cannot be
+// applied fails the state instead of looping.
+func TestCatcherResultPathFailure(t *testing.T) {
+	t.Parallel()
+	fn, _ := failing(1, "Boom")
+	x, _ := run(t, `{"StartAt":"T","States":{"T":{"Type":"Task",`+taskRes+`,"Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.a.b","Next":"N"}],"End":true},"N":{"Type":"Pass","End":true}}}`, `"str"`, fn)
+	wantError(t, x, "States.ResultPathMatchFailure", "Unable to apply")
+}

@@ -541,9 +541,18 @@ func (t *thread) failWith(e stateError, fromChildren bool) {
 			if !errorMatches(c.ErrorEquals, e.Error) {
 				continue
 			}
-			out, ok := t.resultPath(c.ResultPath, errorOutput(e))
-			if !ok {
-				return
+			out := jsonvalue.Value(errorOutput(e))
+			switch {
+			case c.ResultPath.Null:
+				out = t.rawInput
+			case !c.ResultPath.IsDefault():
+				var err error
+				if out, err = c.ResultPath.Path.Set(t.rawInput, out); err != nil {
+					// The catcher cannot place the error: the state fails
+					// with that, without consulting the catchers again.
+					t.terminate(t.runtimeError(asl.ErrResultPathMatchFailure, err.Error()))
+					return
+				}
 			}
 			t.x.emit(t, StateExitedType(string(s.Type)), &StateExitedDetails{Name: s.Name, Output: out})
 			t.transition(c.NextState, out)

@@ -84,6 +84,9 @@ type Engine struct {
 	wg     sync.WaitGroup // dispatch goroutines and background work
 
 	Metrics *Metrics
+
+	quit      chan struct{}
+	closeOnce sync.Once
 }
 
 // New opens an engine on cfg.Store and recovers running executions.
@@ -114,6 +117,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	e.runs = newMapRuns(e)
 	e.ctx, e.cancel = context.WithCancel(context.Background())
+	e.quit = make(chan struct{})
 	secret, err := e.loadSecret(ctx)
 	if err != nil {
 		return nil, err
@@ -136,6 +140,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 // Close stops accepting work, waits for in-flight steps to be written and
 // for dispatched handlers to notice cancellation, up to ctx.
 func (e *Engine) Close(ctx context.Context) error {
+	if e.ctx.Err() != nil {
+		return nil
+	}
 	e.cancel()
 	for _, s := range e.shards {
 		done := make(chan struct{})
@@ -154,9 +161,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	case <-waited:
 	case <-ctx.Done():
 	}
-	for _, s := range e.shards {
-		close(s.jobs)
-	}
+	e.closeOnce.Do(func() { close(e.quit) })
 	return nil
 }
 
@@ -287,8 +292,13 @@ type shard struct {
 }
 
 func (s *shard) loop() {
-	for job := range s.jobs {
-		job(s)
+	for {
+		select {
+		case job := <-s.jobs:
+			job(s)
+		case <-s.e.quit:
+			return
+		}
 	}
 }
 

@@ -232,9 +232,12 @@ func (m *mapRuns) startChild(rs *runState, i int) (string, error) {
 	smName := stateMachineName(parent.StateMachineArn)
 	execArn := strings.Replace(parent.StateMachineArn, ":stateMachine:", ":execution:", 1) + "/" + label + ":" + name
 	input := jsonvalue.Append(nil, rs.req.Items[i])
+	// Pointers are absolute in the whole definition, so nested runs
+	// address their processor from the root definition.
+	baseKey, _, _ := strings.Cut(parent.DefinitionKey, "#")
 	row, _, err := e.Start(e.ctx, StartRequest{
 		StateMachineArn: parent.StateMachineArn, StateMachineName: smName, ExecutionArn: execArn, Name: name,
-		Input: input, DefinitionKey: parent.DefinitionKey + "#" + rs.req.Processor.Pointer, RoleArn: parent.RoleArn,
+		Input: input, DefinitionKey: baseKey + "#" + rs.req.Processor.Pointer, RoleArn: parent.RoleArn,
 		Parent: rs.parent, ParentTask: rs.taskID, MapRunArn: rs.req.MapRunArn, MapRunIndex: i,
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -53,6 +54,8 @@ type Server struct {
 	ln       net.Listener
 	ready    atomic.Bool
 	done     chan struct{}
+	stopOnce sync.Once
+	stopErr  error
 }
 
 // New opens the store and the engine (recovering running executions).
@@ -125,6 +128,11 @@ func (s *Server) Engine() *runtime.Engine { return s.engine }
 // finish (up to ctx), and closes the store. Everything acknowledged is on
 // disk; a restart resumes running executions.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopOnce.Do(func() { s.stopErr = s.shutdown(ctx) })
+	return s.stopErr
+}
+
+func (s *Server) shutdown(ctx context.Context) error {
 	s.ready.Store(false)
 	var first error
 	if s.ln != nil {

@@ -186,7 +186,7 @@ func (s *Service) parseDefinition(def string) (*asl.Definition, asl.Diagnostics)
 			if st.Type == asl.TypeTask && !s.resourceAvailable(st.Resource) {
 				extra = append(extra, asl.Diagnostic{Severity: asl.SeverityError, Code: asl.CodeSchemaValidationFailed,
 					Location: st.Pointer + "/Resource",
-					Message: fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in Sluice.", st.Resource)})
+					Message:  fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in Sluice.", st.Resource)})
 			}
 			for _, b := range st.Branches {
 				walk(b)

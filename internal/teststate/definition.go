@@ -1,6 +1,7 @@
 package teststate
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -49,12 +50,23 @@ func load(text []byte, stateName string) (*target, error) {
 	}
 	nested := map[string]bool{}
 	nestedNames(obj, nested, 0)
+	next := targets(obj)
+	// The state runs as "StateName" unless it names a state so itself: a
+	// single state has no name, so such a target is another state.
+	own := wrapName
+	for nested[own] || slices.Contains(next, own) {
+		own += "_"
+	}
 	var b strings.Builder
 	b.Grow(len(text) + 64)
-	b.WriteString(`{"StartAt":"` + wrapName + `","States":{"` + wrapName + `":`)
+	b.WriteString(`{"StartAt":`)
+	b.Write(jsonvalue.AppendString(nil, own))
+	b.WriteString(`,"States":{`)
+	b.Write(jsonvalue.AppendString(nil, own))
+	b.WriteByte(':')
 	b.Write(text)
-	for _, name := range targets(obj) {
-		if name == wrapName || nested[name] || !validName(name) {
+	for _, name := range next {
+		if nested[name] || !validName(name) {
 			// The parser reports such a target as missing.
 			continue
 		}
@@ -67,9 +79,10 @@ func load(text []byte, stateName string) (*target, error) {
 	if def == nil {
 		return nil, definitionError(diags)
 	}
-	return &target{state: def.State(wrapName)}, nil
+	return &target{state: def.State(own)}, nil
 }
 
+// definitionError is the InvalidDefinition exception for diags.
 func definitionError(diags asl.Diagnostics) *Error {
 	errs := diags.Errors()
 	if len(errs) == 0 {

@@ -34,6 +34,7 @@ type doc struct {
 	hasRaw bool
 }
 
+// val returns a doc for a value computed by the state.
 func val(v jsonvalue.Value) doc { return doc{v: v} }
 
 // text returns the JSON text of d.
@@ -51,6 +52,7 @@ type stateError struct {
 	HasError, HasCause bool
 }
 
+// newError returns an error with both a name and a cause.
 func newError(name, cause string) *stateError {
 	return &stateError{Error: name, Cause: cause, HasError: true, HasCause: true}
 }
@@ -73,6 +75,7 @@ type run struct {
 	insp InspectionData
 }
 
+// newRun sets up the test of t's state for request r.
 func newRun(r *Request, t *target, p *prepared, invoke Invoke) *run {
 	x := &run{req: r, t: t, p: p, s: t.state, invoke: invoke, rnd: r.Env.Random, now: r.Env.Now}
 	if x.now.IsZero() {
@@ -174,6 +177,7 @@ func (x *run) inputPath() (doc, *stateError) {
 	return val(v), nil
 }
 
+// template evaluates a payload template against in.
 func (x *run) template(t *asl.Template, in jsonvalue.Value, item *mapItem) (jsonvalue.Value, *stateError) {
 	v, err := t.Eval(x.env(in, item), x.rnd)
 	if err != nil {
@@ -213,6 +217,8 @@ func (x *run) outputPath(out doc) (doc, *stateError) {
 	return val(v), nil
 }
 
+// checkSize fails with States.DataLimitExceeded when d is larger than the
+// payload limit.
 func (x *run) checkSize(d doc) *stateError {
 	if jsonvalue.EncodedLen(d.v) <= interp.DefaultMaxPayload {
 		return nil
@@ -235,6 +241,7 @@ func (x *run) leave(out doc) *stateError {
 	return nil
 }
 
+// succeed ends the test successfully with out and the next state.
 func (x *run) succeed(out doc, next string) {
 	x.resp.Status = StatusSucceeded
 	x.resp.Output = out.text()
@@ -261,6 +268,7 @@ func (x *run) finish(result doc) *stateError {
 	return x.leave(out)
 }
 
+// runPass runs a Pass state.
 func (x *run) runPass() *stateError {
 	s := x.s
 	eff, e := x.inputPath()
@@ -298,6 +306,7 @@ func (x *run) runPass() *stateError {
 	return x.leave(out)
 }
 
+// runSucceed runs a Succeed state.
 func (x *run) runSucceed() *stateError {
 	eff, e := x.inputPath()
 	if e != nil {
@@ -307,6 +316,7 @@ func (x *run) runSucceed() *stateError {
 	return x.leave(eff)
 }
 
+// runFail runs a Fail state: it fails with the state's error and cause.
 func (x *run) runFail() *stateError {
 	s := x.s
 	// A Fail state has no InputPath; AWS reports the input as is.
@@ -341,6 +351,8 @@ func (x *run) runFail() *stateError {
 	return nil
 }
 
+// runChoice runs a Choice state: the first matching rule, or the
+// default, names the next state.
 func (x *run) runChoice() *stateError {
 	s := x.s
 	eff, e := x.inputPath()
@@ -419,6 +431,7 @@ func valueText(v jsonvalue.Value) string {
 	return jsonvalue.Marshal(v)
 }
 
+// runTask runs a Task state with its resource invoked or mocked.
 func (x *run) runTask(ctx context.Context) (*stateError, error) {
 	s := x.s
 	eff, e := x.inputPath()
@@ -511,14 +524,14 @@ func (x *run) call(ctx context.Context, params jsonvalue.Value, timeout, heartbe
 	select {
 	case o = <-done:
 	case <-cctx.Done():
-		select {
-		case o = <-done:
-		default:
-			if err := ctx.Err(); err != nil {
-				return nil, nil, err
-			}
-			return nil, &stateError{Error: errTimeout, HasError: true}, nil
-		}
+	}
+	// An invocation that ends because its context ended reports that end,
+	// whatever it returned.
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if cctx.Err() != nil {
+		return nil, &stateError{Error: errTimeout, HasError: true}, nil
 	}
 	if f := o.f; f != nil {
 		return nil, &stateError{Error: f.Error, Cause: f.Cause, HasError: f.Error != "", HasCause: f.Cause != ""}, nil
@@ -526,6 +539,8 @@ func (x *run) call(ctx context.Context, params jsonvalue.Value, timeout, heartbe
 	return o.v, nil, nil
 }
 
+// runParallel runs a Parallel state's input and output processing around
+// its mocked result; the branches never run in TestState.
 func (x *run) runParallel() *stateError {
 	s := x.s
 	eff, e := x.inputPath()
@@ -591,6 +606,7 @@ func (x *run) handle(e *stateError) {
 	x.fail(e)
 }
 
+// fail ends the test with e as the state's failure.
 func (x *run) fail(e *stateError) {
 	x.resp.Status = StatusFailed
 	x.resp.Output = ""
@@ -598,11 +614,13 @@ func (x *run) fail(e *stateError) {
 	x.setError(e)
 }
 
+// setError reports e in the response.
 func (x *run) setError(e *stateError) {
 	x.resp.Error, x.resp.HasError = e.Error, e.HasError
 	x.resp.Cause, x.resp.HasCause = e.Cause, e.HasCause
 }
 
+// details returns the error details of the inspection data.
 func (x *run) details() *ErrorDetails {
 	if x.insp.ErrorDetails == nil {
 		x.insp.ErrorDetails = &ErrorDetails{}
@@ -610,6 +628,7 @@ func (x *run) details() *ErrorDetails {
 	return x.insp.ErrorDetails
 }
 
+// intPtr returns a pointer to i as an int64.
 func intPtr(i int) *int64 {
 	v := int64(i)
 	return &v

@@ -112,6 +112,7 @@ func needsMock(resource string) bool {
 	return interp.WaitsForToken(resource) || isSync(resource)
 }
 
+// isSync reports whether a resource uses a .sync integration pattern.
 func isSync(resource string) bool {
 	return strings.HasSuffix(resource, ".sync") || strings.Contains(resource, ".sync:")
 }

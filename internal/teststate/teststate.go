@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sluice-run/sluice/internal/asl"
 	"github.com/sluice-run/sluice/internal/asl/intrinsic"
@@ -165,6 +166,7 @@ type Error struct {
 // Error returns the message.
 func (e *Error) Error() string { return e.Message }
 
+// validationError returns a ValidationException.
 func validationError(format string, args ...any) *Error {
 	return &Error{Code: CodeValidation, Message: fmt.Sprintf(format, args...)}
 }
@@ -199,7 +201,7 @@ func checkFields(r *Request) error {
 	default:
 		return enumError(r.InspectionLevel, "inspectionLevel", LevelInfo, LevelDebug, LevelTrace)
 	}
-	if len(r.StateName) > asl.MaxStateNameLength {
+	if utf8.RuneCountInString(r.StateName) > asl.MaxStateNameLength {
 		return validationError("1 validation error detected: Value '%s' at 'stateName' failed to satisfy constraint: Member must have length less than or equal to %d", r.StateName, asl.MaxStateNameLength)
 	}
 	if r.Mock != nil {
@@ -223,11 +225,13 @@ func checkFields(r *Request) error {
 	return nil
 }
 
+// enumError is AWS's message for a value outside an enumeration.
 func enumError(value, field string, allowed ...string) *Error {
 	return validationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]",
 		value, field, strings.Join(allowed, ", "))
 }
 
+// minError is AWS's message for a negative count.
 func minError(value int64, field string) *Error {
 	return validationError("1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value greater than or equal to 0", value, field)
 }

@@ -15,12 +15,15 @@ type trace struct {
 	resp *HTTPResponse
 }
 
+// traceKey is the context key of the trace.
 type traceKey struct{}
 
+// withTrace returns ctx carrying t.
 func withTrace(ctx context.Context, t *trace) context.Context {
 	return context.WithValue(ctx, traceKey{}, t)
 }
 
+// traceFrom returns the trace ctx carries, or nil.
 func traceFrom(ctx context.Context) *trace {
 	t, _ := ctx.Value(traceKey{}).(*trace)
 	return t

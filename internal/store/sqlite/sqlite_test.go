@@ -1,0 +1,266 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	msqlite "modernc.org/sqlite"
+
+	"github.com/sluice-run/sluice/internal/store"
+	"github.com/sluice-run/sluice/internal/store/storetest"
+)
+
+// openTemp opens a durable store in a new temporary directory.
+func openTemp(t testing.TB, opts Options) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "data", "sluice.db"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t, Options{}) })
+}
+
+func TestConformanceReopen(t *testing.T) {
+	storetest.RunReopen(t, func(t *testing.T) storetest.Reopener {
+		path := filepath.Join(t.TempDir(), "sluice.db")
+		return func(t *testing.T) store.Store {
+			s, err := Open(path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+	})
+}
+
+// rawDB opens the database file with plain database/sql, for inspection.
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	c, err := msqlite.NewConnector(dsn(path, "busy_timeout(5000)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func userVersion(t *testing.T, path string) int {
+	t.Helper()
+	db := rawDB(t, path)
+	var v int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	return v
+}
+
+func TestOpenCreatesDirectoryAndSettings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a", "b", "sluice.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+	if s.Path() != path {
+		t.Errorf("Path: %s, want %s", s.Path(), path)
+	}
+	// The writer's connection runs in WAL mode with synchronous=FULL (2).
+	for pragma, want := range map[string]any{"journal_mode": "wal", "synchronous": int64(2)} {
+		got := writerPragma(t, s, pragma)
+		if got != want {
+			t.Errorf("PRAGMA %s = %v, want %v", pragma, got, want)
+		}
+	}
+}
+
+// writerPragma reads a PRAGMA on the writer's connection, through the
+// writer goroutine.
+func writerPragma(t *testing.T, s *Store, name string) any {
+	t.Helper()
+	var got any
+	err := s.change(context.Background(), func(w *writer) error {
+		v, err := pragmaValue(w, name)
+		got = v
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// pragmaValue reads a PRAGMA on the writer's connection; it must run on
+// the writer goroutine.
+func pragmaValue(w *writer, name string) (any, error) {
+	rows, err := w.conn.(driver.QueryerContext).QueryContext(context.Background(), "PRAGMA "+name, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	dest := make([]driver.Value, 1)
+	if err := rows.Next(dest); err != nil {
+		return nil, err
+	}
+	return dest[0], nil
+}
+
+func TestNoSync(t *testing.T) {
+	s := openTemp(t, Options{NoSync: true})
+	if got := writerPragma(t, s, "synchronous"); got != int64(0) {
+		t.Fatalf("synchronous = %v, want 0", got)
+	}
+}
+
+func TestMigrationsIdempotent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sluice.db")
+	for i := range 3 {
+		s, err := Open(path, Options{})
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		if i == 0 {
+			if _, err := s.PutRecord(context.Background(), store.Record{Kind: "k", Key: "k"}, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.GetRecord(context.Background(), "k", "k"); err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if v := userVersion(t, path); v != len(migrations) {
+			t.Fatalf("open %d: user_version %d, want %d", i, v, len(migrations))
+		}
+	}
+}
+
+func TestSchemaTooNew(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sluice.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db := rawDB(t, path)
+	if _, err := db.Exec("PRAGMA user_version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = Open(path, Options{})
+	if !errors.Is(err, ErrSchemaTooNew) {
+		t.Fatalf("Open of a newer schema: %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestNotSluiceDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "other.db")
+	db := rawDB(t, path)
+	if _, err := db.Exec("PRAGMA application_id = 42; CREATE TABLE t (x)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "not a Sluice database") {
+		t.Fatalf("Open of another application's database: %v", err)
+	}
+}
+
+func TestNanosecondTimes(t *testing.T) {
+	s := openTemp(t, Options{})
+	ts := time.Date(2030, 1, 2, 3, 4, 5, 123456789, time.UTC)
+	x := &store.Execution{Arn: "arn:ns", StateMachineArn: "sm", Status: "RUNNING", StartDate: ts, StopDate: ts.Add(1)}
+	errs, err := s.Commit(context.Background(), &store.Write{Create: x})
+	if err != nil || errs[0] != nil {
+		t.Fatal(err, errs)
+	}
+	got, err := s.GetExecution(context.Background(), x.Arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.StartDate.Equal(ts) || !got.StopDate.Equal(ts.Add(1)) {
+		t.Fatalf("times: %v %v", got.StartDate, got.StopDate)
+	}
+}
+
+func TestTimeOutOfRange(t *testing.T) {
+	s := openTemp(t, Options{})
+	for _, ts := range []time.Time{time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		x := &store.Execution{Arn: "arn:t", StateMachineArn: "sm", Status: "RUNNING", StartDate: ts}
+		errs, err := s.Commit(context.Background(), &store.Write{Create: x})
+		if err != nil || !errors.Is(errs[0], errTimeRange) {
+			t.Errorf("StartDate %v: %v, %v", ts, err, errs)
+		}
+	}
+}
+
+func TestStats(t *testing.T) {
+	s := openTemp(t, Options{NoSync: true})
+	ws := []*store.Write{
+		{Create: &store.Execution{Arn: "a", StateMachineArn: "sm", Status: "RUNNING"}},
+		{Create: &store.Execution{Arn: "a", StateMachineArn: "sm", Status: "RUNNING"}},
+	}
+	if _, err := s.Commit(context.Background(), ws...); err != nil {
+		t.Fatal(err)
+	}
+	st := s.Stats()
+	if st.Transactions != 1 || st.Writes != 1 {
+		t.Fatalf("Stats: %+v, want 1 transaction, 1 write", st)
+	}
+}
+
+func TestQueryPlans(t *testing.T) {
+	s := openTemp(t, Options{NoSync: true})
+	db := rawDB(t, s.Path())
+	for _, tc := range []struct {
+		q, index string
+	}{
+		{"SELECT arn FROM executions e WHERE e.state_machine_arn = ? AND (e.start_date, e.arn) < (?, ?) ORDER BY e.start_date DESC, e.arn DESC LIMIT 10", "executions_state_machine"},
+		{"SELECT arn FROM executions e WHERE e.status = ? AND (e.start_date, e.arn) < (?, ?) ORDER BY e.start_date DESC, e.arn DESC LIMIT 10", "executions_status"},
+		{"SELECT arn FROM executions e WHERE e.map_run_arn = ? AND (e.start_date, e.arn) < (?, ?) ORDER BY e.start_date DESC, e.arn DESC LIMIT 10", "executions_map_run"},
+		{"SELECT arn FROM executions e WHERE e.parent = ? AND (e.start_date, e.arn) < (?, ?) ORDER BY e.start_date DESC, e.arn DESC LIMIT 10", "executions_parent"},
+		{"SELECT arn FROM executions e WHERE e.version_arn = ? AND (e.start_date, e.arn) < (?, ?) ORDER BY e.start_date DESC, e.arn DESC LIMIT 10", "executions_version"},
+		{"SELECT arn FROM executions e WHERE e.alias_arn = ? AND (e.start_date, e.arn) < (?, ?) ORDER BY e.start_date DESC, e.arn DESC LIMIT 10", "executions_alias"},
+		{"SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY start_date, arn", "executions_status"},
+		{"SELECT exec FROM pending WHERE kind = ? ORDER BY due, exec, key", "pending_kind"},
+	} {
+		rows, err := db.Query("EXPLAIN QUERY PLAN "+tc.q, "x", 1, "y")
+		if err != nil {
+			rows, err = db.Query("EXPLAIN QUERY PLAN "+tc.q, "x")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		p := strings.Join(plan, "; ")
+		if !strings.Contains(p, tc.index) || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("%s\nplan: %s", tc.q, p)
+		}
+	}
+}
