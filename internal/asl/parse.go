@@ -24,7 +24,6 @@ const (
 	maxDelaySeconds     = 31622400
 )
 
-
 // Fields each state type supports, beyond Type, Comment and QueryLanguage.
 var (
 	jsonPathIO   = []string{"InputPath", "OutputPath"}

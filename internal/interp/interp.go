@@ -402,9 +402,9 @@ var (
 	// stateKeysNoRetry is $$.State of states that cannot retry, for which
 	// AWS reports no RetryCount.
 	stateKeysNoRetry = []string{"EnteredTime", "Name"}
-	mapKeys     = []string{"Item"}
-	itemKeys    = []string{"Index", "Value"}
-	taskKeys    = []string{"Token"}
+	mapKeys          = []string{"Item"}
+	itemKeys         = []string{"Index", "Value"}
+	taskKeys         = []string{"Token"}
 )
 
 // context builds the context object for the current state of t. The part

@@ -466,7 +466,7 @@ func TestTestState(t *testing.T) {
 	}
 	out, err = c.TestState(ctx, &sfn.TestStateInput{RoleArn: aws.String(role),
 		Definition: aws.String(`{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Retry":[{"ErrorEquals":["States.ALL"]}],"End":true}`),
-		Mock: &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("Boom"), Cause: aws.String("c")}}})
+		Mock:       &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("Boom"), Cause: aws.String("c")}}})
 	if err != nil || out.Status != types.TestExecutionStatusRetriable {
 		t.Fatalf("TestState with a mocked error: %+v %v", out, err)
 	}
