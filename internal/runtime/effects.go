@@ -296,9 +296,26 @@ func (e *Engine) recover(ctx context.Context) error {
 	return nil
 }
 
-// fireTimer delivers a due timer.
+// fireTimer delivers a due timer. Its lateness is measured when the
+// execution processes it, after any queueing in the shard.
 func (e *Engine) fireTimer(arn, id string, due time.Time) {
-	e.deliver(arn, interp.Input{Kind: interp.InTimerFired, Time: e.now(), TimerID: id})
+	e.post(arn, func(s *shard) {
+		now := e.now()
+		e.Metrics.timerApplied.observe(now.Sub(due).Seconds())
+		if f := e.cfg.TimerObserver; f != nil {
+			f(now.Sub(due))
+		}
+		l, err := s.load(e.ctx, arn)
+		if err != nil {
+			if !errors.Is(err, ErrNotRunning) && !errors.Is(err, ErrExecutionNotFound) {
+				e.log.Error("fire timer", "execution", arn, "err", err)
+			}
+			return
+		}
+		if err := s.apply(l, interp.Input{Kind: interp.InTimerFired, Time: now, TimerID: id}); err != nil && e.ctx.Err() == nil {
+			e.log.Error("fire timer", "execution", arn, "err", err)
+		}
+	})
 }
 
 // Describe returns an execution's row.

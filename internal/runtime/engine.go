@@ -61,6 +61,9 @@ type Config struct {
 	// Now returns the current time; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// TimerObserver, when set, is told how late each timer firing reached
+	// its execution (for benchmarks).
+	TimerObserver func(late time.Duration)
 }
 
 // Engine runs durable executions.
@@ -125,9 +128,11 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	e.secret = secret
 	e.timers = newTimerService(e.fireTimer, e.Metrics)
 	for i := 0; i < cfg.Shards; i++ {
-		s := &shard{e: e, jobs: make(chan func(*shard), 1024), live: map[string]*live{}, lru: list.New()}
+		s := &shard{e: e, jobs: make(chan func(*shard), 1024), live: map[string]*live{}, lru: list.New(),
+			completions: make(chan *completion, 4096), wake: make(chan struct{}, 1)}
 		e.shards = append(e.shards, s)
 		go s.loop()
+		go s.completer()
 	}
 	if err := e.recover(ctx); err != nil {
 		e.Close(context.Background())
@@ -145,15 +150,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	}
 	e.cancel()
 	for _, s := range e.shards {
-		done := make(chan struct{})
-		select {
-		case s.jobs <- func(*shard) { close(done) }:
-			select {
-			case <-done:
-			case <-ctx.Done():
-			}
-		case <-ctx.Done():
-		}
+		s.barrier(ctx)
 	}
 	waited := make(chan struct{})
 	go func() { e.wg.Wait(); close(waited) }()
@@ -236,13 +233,27 @@ func (e *Engine) shardFor(arn string) *shard {
 	return e.shards[h.Sum32()%uint32(len(e.shards))]
 }
 
-// do runs fn on the execution's shard and waits for it.
+// do runs fn on the execution's shard and waits for it, and for the write
+// it submitted, if any, to be on disk.
 func (e *Engine) do(ctx context.Context, arn string, fn func(s *shard) error) error {
 	if e.ctx.Err() != nil {
 		return ErrClosed
 	}
 	done := make(chan error, 1)
-	job := func(s *shard) { done <- fn(s) }
+	job := func(s *shard) {
+		s.current = nil
+		err := fn(s)
+		c := s.current
+		s.current = nil
+		if err != nil || c == nil {
+			done <- err
+			return
+		}
+		go func() {
+			<-c.done
+			done <- c.err
+		}()
+	}
 	s := e.shardFor(arn)
 	select {
 	case s.jobs <- job:
@@ -289,16 +300,47 @@ type shard struct {
 	jobs chan func(*shard)
 	live map[string]*live
 	lru  *list.List // of *live, most recently used at the front
+
+	// current is the write the running job submitted.
+	current *completion
+	// completions are writes in flight, in submission order; the
+	// completer moves them to doneList once durable.
+	completions chan *completion
+	doneMu      sync.Mutex
+	doneList    []*completion
+	wake        chan struct{}
 }
 
 func (s *shard) loop() {
 	for {
 		select {
 		case job := <-s.jobs:
+			s.drain()
 			job(s)
+		case <-s.wake:
+			s.drain()
 		case <-s.e.quit:
 			return
 		}
+	}
+}
+
+// barrier waits until every write the shard submitted before it is on
+// disk and its effects are done.
+func (s *shard) barrier(ctx context.Context) {
+	done := make(chan struct{})
+	select {
+	case s.jobs <- func(s *shard) {
+		c := &completion{}
+		s.submit(c)
+		go func() { <-c.done; close(done) }()
+	}:
+	case <-ctx.Done():
+		return
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
 	}
 }
 
@@ -310,13 +352,20 @@ func (s *shard) touch(l *live) {
 	} else {
 		s.lru.MoveToFront(l.elem)
 	}
-	for s.lru.Len() > s.e.cfg.MaxLive {
+	for n := s.lru.Len(); n > s.e.cfg.MaxLive && n > 0; n-- {
 		old := s.lru.Back().Value.(*live)
+		if old.inflight > 0 {
+			s.lru.MoveToFront(old.elem)
+			continue
+		}
 		s.evict(old)
 	}
 }
 
 func (s *shard) evict(l *live) {
+	if l.inflight > 0 {
+		return // its writes are not on disk yet; keep it
+	}
 	if l.elem != nil {
 		s.lru.Remove(l.elem)
 		l.elem = nil

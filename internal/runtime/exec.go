@@ -26,6 +26,10 @@ type live struct {
 	saved map[int64]string
 	// cancels holds the cancel functions of dispatched handlers.
 	cancels map[int64]*taskState
+	// inflight counts writes not yet on disk; broken marks an execution
+	// whose write failed, dropped from memory.
+	inflight int
+	broken   bool
 }
 
 // taskState tracks one outstanding task of a live execution.
@@ -99,8 +103,11 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (row *store.Execut
 		Seed: uint64FromBytes(seed[:]), Engine: EngineVersion, Parent: req.Parent, ParentTask: req.ParentTask,
 		MapRunArn: req.MapRunArn, MapRunIndex: req.MapRunIndex,
 	}
+	var inMemory *store.Execution
 	err = e.do(ctx, r.Arn, func(s *shard) error {
 		if l := s.live[r.Arn]; l != nil {
+			row := l.row
+			inMemory = &row
 			return ErrExecutionExists
 		}
 		x, step := interp.Start(def, input, e.options(r, req.StateMachineName))
@@ -109,9 +116,12 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (row *store.Execut
 		return s.commitSteps(l, true, ins, steps)
 	})
 	if errors.Is(err, ErrExecutionExists) || errors.Is(err, store.ErrExists) {
-		old, gerr := e.st.GetExecution(ctx, r.Arn)
-		if gerr != nil {
-			return nil, false, ErrExecutionExists
+		old := inMemory
+		if old == nil {
+			var gerr error
+			if old, gerr = e.st.GetExecution(ctx, r.Arn); gerr != nil {
+				return nil, false, ErrExecutionExists
+			}
 		}
 		if old.Status == string(interp.StatusRunning) && jsonEqualText(old.Input, req.Input) {
 			return old, true, nil
@@ -267,7 +277,6 @@ func (l *live) track(step interp.Step, in *interp.Input) {
 // error the execution is dropped from memory so that its next input
 // replays it from what is durable.
 func (s *shard) commitSteps(l *live, create bool, inputs []*interp.Input, steps []interp.Step) error {
-	e := s.e
 	w := &store.Write{}
 	before := l.row.EventCount
 	if l.saved == nil {
@@ -326,38 +335,119 @@ func (s *shard) commitSteps(l *live, create bool, inputs []*interp.Input, steps 
 	row := l.row
 	if create {
 		w.Create = &row
+		s.live[l.row.Arn] = l
 	} else {
 		w.Update = &row
-	}
-	errs, err := e.st.Commit(e.ctx, w)
-	if err == nil && len(errs) > 0 {
-		err = errs[0]
-	}
-	if err != nil {
-		s.evict(l)
-		l.row.EventCount = before
-		return err
 	}
 	clear(l.saved)
 	for id, t := range l.tasks {
 		l.saved[id] = t.state
 	}
-	e.Metrics.transitions.Add(uint64(countTransitions(steps)))
-	e.Metrics.events.Add(uint64(l.row.EventCount - before))
-	if create {
-		s.live[l.row.Arn] = l
-	}
-	s.effects(l, steps)
-	if finished {
-		s.finished(l)
-	} else {
-		s.touch(l)
-		if len(l.tasks) == 0 && len(l.timers) > 0 {
-			// Only waiting on timers: the pending index is enough.
-			s.evict(l)
-		}
-	}
+	s.submit(&completion{l: l, w: w, steps: steps, create: create, finished: finished, events: l.row.EventCount - before})
 	return nil
+}
+
+// completion is a write on its way to disk and what to do once it is
+// there.
+type completion struct {
+	l        *live
+	w        *store.Write
+	steps    []interp.Step
+	create   bool
+	finished bool
+	events   int64
+	wait     func() ([]error, error)
+	err      error
+	done     chan struct{}
+}
+
+// submit queues a write. The shard goes on with other work; the shard's
+// completer waits for the writes in order and hands them back, and only
+// then are their effects carried out (tasks dispatched, timers armed,
+// callers answered).
+func (s *shard) submit(c *completion) {
+	e := s.e
+	c.done = make(chan struct{})
+	if ac, ok := e.st.(store.AsyncCommitter); ok && c.w != nil {
+		c.wait = ac.CommitAsync(context.Background(), c.w)
+	} else if c.w != nil {
+		w := c.w
+		c.wait = func() ([]error, error) { return e.st.Commit(context.Background(), w) }
+	}
+	if c.l != nil {
+		c.l.inflight++
+	}
+	s.current = c
+	s.completions <- c
+}
+
+// complete runs in the shard's completer goroutine.
+func (s *shard) completer() {
+	for c := range s.completions {
+		if c.wait != nil {
+			errs, err := c.wait()
+			if err == nil && len(errs) > 0 {
+				err = errs[0]
+			}
+			c.err = err
+		}
+		s.doneMu.Lock()
+		s.doneList = append(s.doneList, c)
+		s.doneMu.Unlock()
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+		close(c.done)
+	}
+}
+
+// drain carries out the effects of writes that reached the disk, in
+// order.
+func (s *shard) drain() {
+	s.doneMu.Lock()
+	list := s.doneList
+	s.doneList = nil
+	s.doneMu.Unlock()
+	for _, c := range list {
+		s.afterCommit(c)
+	}
+}
+
+func (s *shard) afterCommit(c *completion) {
+	e := s.e
+	l := c.l
+	if l == nil {
+		return
+	}
+	l.inflight--
+	if c.err != nil || l.broken {
+		if c.err != nil && !(c.create && errors.Is(c.err, store.ErrExists)) && e.ctx.Err() == nil {
+			e.log.Error("write execution step", "execution", l.row.Arn, "err", c.err)
+		}
+		// Drop what is in memory; the next input replays from the disk.
+		l.broken = true
+		if s.live[l.row.Arn] == l {
+			delete(s.live, l.row.Arn)
+		}
+		if l.elem != nil {
+			s.lru.Remove(l.elem)
+			l.elem = nil
+		}
+		return
+	}
+	e.Metrics.transitions.Add(uint64(countTransitions(c.steps)))
+	e.Metrics.events.Add(uint64(c.events))
+	s.effects(l, c.steps)
+	if c.finished {
+		s.finished(l)
+		return
+	}
+	s.touch(l)
+	if len(l.tasks) == 0 && len(l.timers) > 0 {
+		// Only waiting on timers: the pending index is enough.
+		s.evict(l)
+	}
 }
 
 func countTransitions(steps []interp.Step) int {

@@ -14,6 +14,7 @@ type Metrics struct {
 	replays       *metrics.Counter
 	byStatus      *metrics.CounterVec
 	timerLateness lateness
+	timerApplied  lateness
 	recovered     atomic.Int64
 }
 
@@ -29,19 +30,24 @@ func newMetrics() *Metrics {
 		replays:     &metrics.Counter{Name: "sluice_execution_replays_total", Help: "Executions rebuilt from their journal."},
 		byStatus:    &metrics.CounterVec{Name: "sluice_executions_finished_total", Help: "Executions that ended, by status.", Label: "status"},
 		timerLateness: lateness{&metrics.Histogram{Name: "sluice_timer_lateness_seconds", Help: "How late timers fired after their due time.",
-			Buckets: []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5}}},
+			Buckets: timerBuckets}},
+		timerApplied: lateness{&metrics.Histogram{Name: "sluice_timer_applied_lateness_seconds",
+			Help: "How late timer firings reached their execution after their due time.", Buckets: timerBuckets}},
 	}
 }
+
+var timerBuckets = []float64{0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.5, 1, 5, 30}
 
 func (m *Metrics) finished(status string) { m.byStatus.Add(status, 1) }
 
 // Register adds the engine's metrics to r.
 func (m *Metrics) Register(r *metrics.Registry) {
-	r.Register(m.started, m.transitions, m.events, m.replays, m.byStatus, m.timerLateness.h)
+	r.Register(m.started, m.transitions, m.events, m.replays, m.byStatus, m.timerLateness.h, m.timerApplied.h)
 }
 
 // Transitions returns the number of durable state transitions so far.
 func (m *Metrics) Transitions() uint64 { return m.transitions.Value() }
 
-// TimerLateness returns the timer lateness histogram.
-func (m *Metrics) TimerLateness() *metrics.Histogram { return m.timerLateness.h }
+// TimerLateness returns the histogram of how late timers reached their
+// executions.
+func (m *Metrics) TimerLateness() *metrics.Histogram { return m.timerApplied.h }

@@ -39,6 +39,8 @@ type Config struct {
 	// NoSync disables fsync; for benchmarks of what fsync costs only.
 	NoSync bool
 	Logger *slog.Logger
+	// TimerObserver is passed to the engine (for benchmarks).
+	TimerObserver func(late time.Duration)
 }
 
 // Server is a running Sluice.
@@ -82,7 +84,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		out, fail := inv.Invoke(ctx, t.Request.Parameters)
 		return runtime.Result{Output: out, Failure: fail}
 	})
-	eng, err := runtime.New(ctx, runtime.Config{Store: st, Resources: res, Region: cfg.Region, Account: cfg.Account, Logger: cfg.Logger})
+	eng, err := runtime.New(ctx, runtime.Config{Store: st, Resources: res, Region: cfg.Region, Account: cfg.Account, Logger: cfg.Logger,
+		TimerObserver: cfg.TimerObserver})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("server: start engine: %w", err)

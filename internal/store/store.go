@@ -203,3 +203,12 @@ type Store interface {
 
 	Close() error
 }
+
+// AsyncCommitter is implemented by drivers that can queue writes and let
+// the caller wait for them later. The writes of one call are committed no
+// later than those of calls made after it returned.
+type AsyncCommitter interface {
+	// CommitAsync queues ws and returns a function that waits for them
+	// to be durable and returns what Commit would.
+	CommitAsync(ctx context.Context, ws ...*Write) func() ([]error, error)
+}

@@ -27,8 +27,8 @@ var (
 	}
 )
 
-// execArgCount is the number of arguments of stCreateExec and
-// stUpdateExec: execOther, the ARN, execIndexed.
+// execArgCount is the number of arguments of stCreateExec: execOther, the
+// ARN, execIndexed.
 var execArgCount = len(execOther) + 1 + len(execIndexed)
 
 // stmtID names a statement the writer prepares once.
@@ -43,8 +43,9 @@ const (
 	stRollbackTo
 	stCreateExec
 	stCreateIO
-	stUpdateExec
-	stUpdateIndexed
+	stSelectForUpdate
+	stUpdateOther
+	stUpdateAll
 	stUpdateIO
 	stInsertBatch
 	stAddPending
@@ -73,14 +74,17 @@ var writeSQL = [numStmts]string{
 		strings.Join(execIndexed, ", ") + ") VALUES (" + placeholders(execArgCount) +
 		") ON CONFLICT (arn) DO NOTHING",
 	stCreateIO: "INSERT INTO execution_io (id, input, output) VALUES (?, ?, ?)",
-	// Arguments: execOther, arn, execIndexed. It returns the id and whether
-	// the indexed columns already hold the given values.
-	stUpdateExec: "UPDATE executions SET " + assignments(execOther) + " WHERE arn = ? RETURNING id, (" +
-		sameAs(execIndexed) + ")",
-	// Arguments: execIndexed, id.
-	stUpdateIndexed: "UPDATE executions SET " + assignments(execIndexed) + " WHERE id = ?",
-	// Arguments: input, output, id. Rewrites the row only on a change.
-	stUpdateIO: "UPDATE execution_io SET input = ?1, output = ?2 WHERE id = ?3 AND (input IS NOT ?1 OR output IS NOT ?2)",
+	// Arguments: execIndexed, input, output, arn. It returns the id of
+	// the execution, whether its indexed columns already hold the given
+	// values and whether its input and output do.
+	stSelectForUpdate: "SELECT e.id, (" + sameAs(prefixed("e.", execIndexed)) + "), (io.input IS ? AND io.output IS ?) " +
+		"FROM executions e JOIN execution_io io ON io.id = e.id WHERE e.arn = ?",
+	// Arguments: execOther, id.
+	stUpdateOther: "UPDATE executions SET " + assignments(execOther) + " WHERE id = ?",
+	// Arguments: execOther, execIndexed, id.
+	stUpdateAll: "UPDATE executions SET " + assignments(execOther) + ", " + assignments(execIndexed) + " WHERE id = ?",
+	// Arguments: input, output, id.
+	stUpdateIO: "UPDATE execution_io SET input = ?, output = ? WHERE id = ?",
 	// Arguments: exec_id, seq, first_event_id, event_count, events, input.
 	stInsertBatch: "INSERT INTO batches (exec_id, seq, first_event_id, event_count, events, input) VALUES (?, ?, ?, ?, ?, ?) " +
 		"ON CONFLICT (exec_id, seq) DO NOTHING",
@@ -118,6 +122,14 @@ func assignments(cols []string) string {
 		a[i] = c + " = ?"
 	}
 	return strings.Join(a, ", ")
+}
+
+func prefixed(prefix string, cols []string) []string {
+	a := make([]string, len(cols))
+	for i, c := range cols {
+		a[i] = prefix + c
+	}
+	return a
 }
 
 func sameAs(cols []string) string {
@@ -225,8 +237,12 @@ type encodedWrite struct {
 	create bool
 	update bool
 	arn    string
-	// exec holds the arguments of stCreateExec or stUpdateExec.
+	// exec holds the arguments of stCreateExec, or of stUpdateAll with
+	// the id filled in by the writer.
 	exec []driver.NamedValue
+	// other holds the arguments of stUpdateOther, and sel those of
+	// stSelectForUpdate.
+	other, sel []driver.NamedValue
 	// io holds the arguments of stCreateIO or stUpdateIO, with the id
 	// filled in by the writer.
 	io      []driver.NamedValue
@@ -262,22 +278,9 @@ func encodeWriteErr(w *store.Write, e *encodedWrite, a *args) error {
 		e.create = w.Create != nil
 		e.update = w.Update != nil
 		e.arn = ex.Arn
-		v := a.next(execArgCount)
-		if err := encodeExecution(ex, v); err != nil {
+		if err := encodeExecution(ex, e, a); err != nil {
 			return err
 		}
-		e.exec = v
-		io := a.next(3)
-		if e.create {
-			// id, input, output
-			io[1].Value = blobValue(ex.Input)
-			io[2].Value = blobValue(ex.Output)
-		} else {
-			// input, output, id
-			io[0].Value = blobValue(ex.Input)
-			io[1].Value = blobValue(ex.Output)
-		}
-		e.io = io
 	}
 	if len(w.Batches) > 0 {
 		if ex == nil {
@@ -343,9 +346,9 @@ func encodeWriteErr(w *store.Write, e *encodedWrite, a *args) error {
 	return nil
 }
 
-// encodeExecution fills v (execArgCount long) with the arguments of
-// stCreateExec and stUpdateExec: execOther, arn, execIndexed.
-func encodeExecution(x *store.Execution, v []driver.NamedValue) error {
+// encodeExecution encodes the statement arguments of a created or updated
+// execution into e.
+func encodeExecution(x *store.Execution, e *encodedWrite, a *args) error {
 	stop, err := timeValue(x.StopDate, "StopDate")
 	if err != nil {
 		return err
@@ -358,33 +361,52 @@ func encodeExecution(x *store.Execution, v []driver.NamedValue) error {
 	if err != nil {
 		return err
 	}
-	// execOther
-	v[0].Value = x.Name
-	v[1].Value = stop
-	v[2].Value = ptrString(x.Error)
-	v[3].Value = ptrString(x.Cause)
-	v[4].Value = x.DefinitionKey
-	v[5].Value = x.RoleArn
-	v[6].Value = x.TraceHeader
-	v[7].Value = int64(x.Seed)
-	v[8].Value = int64(x.Engine)
-	v[9].Value = int64(x.RedriveCount)
-	v[10].Value = redrive
-	v[11].Value = x.ParentTask
-	v[12].Value = int64(x.MapRunIndex)
-	v[13].Value = x.EventCount
-	v[14].Value = x.Batches
-	// arn
-	v[15].Value = x.Arn
-	// execIndexed
-	v[16].Value = x.StateMachineArn
-	v[17].Value = optString(x.VersionArn)
-	v[18].Value = optString(x.AliasArn)
-	v[19].Value = x.Status
-	v[20].Value = start
-	v[21].Value = optString(x.Parent)
-	v[22].Value = optString(x.MapRunArn)
+	other := [...]driver.Value{
+		x.Name, stop, ptrString(x.Error), ptrString(x.Cause), x.DefinitionKey, x.RoleArn,
+		x.TraceHeader, int64(x.Seed), int64(x.Engine), int64(x.RedriveCount), redrive,
+		x.ParentTask, int64(x.MapRunIndex), x.EventCount, x.Batches,
+	}
+	indexed := [...]driver.Value{
+		x.StateMachineArn, optString(x.VersionArn), optString(x.AliasArn), x.Status, start,
+		optString(x.Parent), optString(x.MapRunArn),
+	}
+	input, output := blobValue(x.Input), blobValue(x.Output)
+	if e.create {
+		// execOther, arn, execIndexed
+		v := a.next(execArgCount)
+		fill(v, other[:])
+		v[len(other)].Value = x.Arn
+		fill(v[len(other)+1:], indexed[:])
+		e.exec = v
+		// id, input, output
+		e.io = a.next(3)
+		e.io[1].Value, e.io[2].Value = input, output
+		return nil
+	}
+	// stSelectForUpdate: execIndexed, input, output, arn
+	e.sel = a.next(len(indexed) + 3)
+	fill(e.sel, indexed[:])
+	e.sel[len(indexed)].Value = input
+	e.sel[len(indexed)+1].Value = output
+	e.sel[len(indexed)+2].Value = x.Arn
+	// stUpdateOther: execOther, id
+	e.other = a.next(len(other) + 1)
+	fill(e.other, other[:])
+	// stUpdateAll: execOther, execIndexed, id
+	e.exec = a.next(len(other) + len(indexed) + 1)
+	fill(e.exec, other[:])
+	fill(e.exec[len(other):], indexed[:])
+	// stUpdateIO: input, output, id
+	e.io = a.next(3)
+	e.io[0].Value, e.io[1].Value = input, output
 	return nil
+}
+
+// fill sets the values of v from vals.
+func fill(v []driver.NamedValue, vals []driver.Value) {
+	for i, x := range vals {
+		v[i].Value = x
+	}
 }
 
 // encodeRecord fills v with kind, key, parent, data, created.

@@ -327,25 +327,28 @@ func (w *writer) apply(e *encodedWrite) error {
 			return fmt.Errorf("sqlite: create execution %s: input and output: %w", e.arn, err)
 		}
 	case e.update:
-		var same bool
+		var sameIndexed, sameIO bool
 		var err error
-		id, same, err = w.updateExec(e)
+		id, sameIndexed, sameIO, err = w.selectForUpdate(e)
 		if err != nil {
 			return err
 		}
-		if !same {
-			v := make([]driver.NamedValue, len(execIndexed)+1)
-			for i := range execIndexed {
-				v[i] = driver.NamedValue{Ordinal: i + 1, Value: e.exec[len(execOther)+1+i].Value}
-			}
-			v[len(execIndexed)] = driver.NamedValue{Ordinal: len(execIndexed) + 1, Value: id}
-			if _, err := w.exec(stUpdateIndexed, v); err != nil {
-				return fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
-			}
+		// SQLite rewrites the entries of every index whose columns an
+		// UPDATE assigns, so the indexed columns are only assigned when
+		// one of them changed.
+		st, v := stUpdateOther, e.other
+		if !sameIndexed {
+			st, v = stUpdateAll, e.exec
 		}
-		e.io[2].Value = id
-		if _, err := w.exec(stUpdateIO, e.io); err != nil {
-			return fmt.Errorf("sqlite: update execution %s: input and output: %w", e.arn, err)
+		v[len(v)-1].Value = id
+		if _, err := w.exec(st, v); err != nil {
+			return fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
+		}
+		if !sameIO {
+			e.io[2].Value = id
+			if _, err := w.exec(stUpdateIO, e.io); err != nil {
+				return fmt.Errorf("sqlite: update execution %s: input and output: %w", e.arn, err)
+			}
 		}
 	}
 	for _, b := range e.batches {
@@ -376,26 +379,28 @@ func (w *writer) apply(e *encodedWrite) error {
 	return nil
 }
 
-// updateExec runs stUpdateExec and returns the execution's id and whether
-// its indexed columns already hold the new values.
-func (w *writer) updateExec(e *encodedWrite) (id int64, same bool, err error) {
-	rows, err := w.stmts[stUpdateExec].(driver.StmtQueryContext).QueryContext(context.Background(), e.exec)
+// selectForUpdate runs stSelectForUpdate: it returns the execution's id,
+// whether its indexed columns already hold the new values and whether its
+// input and output do.
+func (w *writer) selectForUpdate(e *encodedWrite) (id int64, sameIndexed, sameIO bool, err error) {
+	rows, err := w.stmts[stSelectForUpdate].(driver.StmtQueryContext).QueryContext(context.Background(), e.sel)
 	if err != nil {
-		return 0, false, fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
+		return 0, false, false, fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
 	}
-	var dest [2]driver.Value
+	var dest [3]driver.Value
 	err = rows.Next(dest[:])
 	cerr := rows.Close()
 	if errors.Is(err, io.EOF) {
-		return 0, false, fmt.Errorf("sqlite: update execution %s: %w", e.arn, store.ErrNotFound)
+		return 0, false, false, fmt.Errorf("sqlite: update execution %s: %w", e.arn, store.ErrNotFound)
 	}
 	if err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
+		return 0, false, false, fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
 	}
 	id, _ = dest[0].(int64)
-	flag, _ := dest[1].(int64)
-	return id, flag == 1, nil
+	a, _ := dest[1].(int64)
+	b, _ := dest[2].(int64)
+	return id, a == 1, b == 1, nil
 }
