@@ -28,6 +28,14 @@ func commands() []command {
 		{"serve", "serve the AWS APIs with an embedded store", serveCmd},
 		{"run", "run a state machine definition once, in-process, and print its output", runCmd},
 		{"validate", "check a state machine definition and print its diagnostics", validateCmd},
+		{"sm", "create, update, list, describe and delete state machines on a server", smCmd},
+		{"start", "start an execution on a server; --wait for its output", startCmd},
+		{"describe", "print an execution: status, input, output or error", describeCmd},
+		{"executions", "list a state machine's executions", executionsCmd},
+		{"stop", "stop a running execution", stopCmd},
+		{"history", "print an execution's history; --follow to watch it live", historyCmd},
+		{"task", "answer a task token: success, failure, heartbeat", taskCmd},
+		{"activity", "create, list, delete and poll activities", activityCmd},
 		{"version", "print the version", versionCmd},
 	}
 }

@@ -161,3 +161,59 @@ func BenchmarkReadBatches(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkGroup measures the writer's cost per write without scheduling
+// noise: one goroutine commits groups of 64 writes (one transaction each).
+func BenchmarkGroup(b *testing.B) {
+	for _, kind := range []string{"create", "update"} {
+		b.Run(kind, func(b *testing.B) {
+			s := openTemp(b, Options{NoSync: true})
+			ctx := context.Background()
+			const n = 64
+			xs := make([]*store.Execution, n)
+			ws := make([]*store.Write, n)
+			for i := range xs {
+				xs[i] = benchExecution(fmt.Sprintf("arn:aws:states:us-east-1:123456789012:execution:bench:x%d", i))
+				ws[i] = &store.Write{Create: xs[i], Batches: []store.Batch{{Seq: 1, FirstEventID: 1, EventCount: 11, Events: benchEvents}}}
+			}
+			if _, err := s.Commit(ctx, ws...); err != nil {
+				b.Fatal(err)
+			}
+			seq := int64(1)
+			round := 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := cpuNanos()
+			for b.Loop() {
+				round++
+				seq++
+				for i, x := range xs {
+					if kind == "update" {
+						x.EventCount += 11
+						x.Batches = seq
+						ws[i] = &store.Write{
+							Update:        x,
+							Batches:       []store.Batch{{Seq: seq, FirstEventID: x.EventCount - 10, EventCount: 11, Events: benchEvents, Input: benchInput}},
+							RemovePending: []store.PendingKey{{Exec: x.Arn, Kind: "timer", Key: fmt.Sprint(seq - 1)}},
+							AddPending:    []store.Pending{{Exec: x.Arn, Kind: "timer", Key: fmt.Sprint(seq), Due: time.Now().Add(time.Minute)}},
+						}
+					} else {
+						y := benchExecution(fmt.Sprintf("%s-%d", x.Arn, round))
+						ws[i] = &store.Write{Create: y, Batches: []store.Batch{{Seq: 1, FirstEventID: 1, EventCount: 11, Events: benchEvents}}}
+					}
+				}
+				errs, err := s.Commit(ctx, ws...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, err := range errs {
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/write")
+			b.ReportMetric(float64(cpuNanos()-cpu0)/float64(b.N*n), "cpu-ns/write")
+		})
+	}
+}

@@ -27,6 +27,9 @@ var (
 	}
 )
 
+// numIndexed is len(execIndexed).
+const numIndexed = 7
+
 // execArgCount is the number of arguments of stCreateExec: execOther, the
 // ARN, execIndexed.
 var execArgCount = len(execOther) + 1 + len(execIndexed)
@@ -83,8 +86,9 @@ var writeSQL = [numStmts]string{
 	stUpdateOther: "UPDATE executions SET " + assignments(execOther) + " WHERE id = ?",
 	// Arguments: execOther, execIndexed, id.
 	stUpdateAll: "UPDATE executions SET " + assignments(execOther) + ", " + assignments(execIndexed) + " WHERE id = ?",
-	// Arguments: input, output, id.
-	stUpdateIO: "UPDATE execution_io SET input = ?, output = ? WHERE id = ?",
+	// Arguments: input, output, id. It rewrites the row only when one of
+	// them changed.
+	stUpdateIO: "UPDATE execution_io SET input = ?1, output = ?2 WHERE id = ?3 AND (input IS NOT ?1 OR output IS NOT ?2)",
 	// Arguments: exec_id, seq, first_event_id, event_count, events, input.
 	stInsertBatch: "INSERT INTO batches (exec_id, seq, first_event_id, event_count, events, input) VALUES (?, ?, ?, ?, ?, ?) " +
 		"ON CONFLICT (exec_id, seq) DO NOTHING",
@@ -366,7 +370,7 @@ func encodeExecution(x *store.Execution, e *encodedWrite, a *args) error {
 		x.TraceHeader, int64(x.Seed), int64(x.Engine), int64(x.RedriveCount), redrive,
 		x.ParentTask, int64(x.MapRunIndex), x.EventCount, x.Batches,
 	}
-	indexed := [...]driver.Value{
+	indexed := [numIndexed]driver.Value{
 		x.StateMachineArn, optString(x.VersionArn), optString(x.AliasArn), x.Status, start,
 		optString(x.Parent), optString(x.MapRunArn),
 	}

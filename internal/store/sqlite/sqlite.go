@@ -84,43 +84,49 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.NoSync {
 		syncMode = "OFF"
 	}
-	wc, err := connect(abs,
-		"busy_timeout(10000)",
-		"journal_mode(WAL)",
-		"synchronous("+syncMode+")",
-		"cache_size(-65536)",
-		"journal_size_limit(67108864)",
-		"temp_store(MEMORY)",
-	)
-	if err != nil {
+	var cleanup []func()
+	fail := func(err error) (*Store, error) {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if err := checkWAL(wc); err != nil {
-		wc.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	wc, err := connect(abs, "busy_timeout(10000)")
+	if err != nil {
+		return fail(err)
+	}
+	cleanup = append(cleanup, func() { wc.Close() })
+	if err := setup(wc, syncMode); err != nil {
+		return fail(err)
 	}
 	if err := migrate(wc); err != nil {
-		wc.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return fail(err)
 	}
 	w, err := newWriter(wc)
 	if err != nil {
-		wc.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return fail(err)
 	}
+	cleanup = append(cleanup, w.closeStmts)
+
+	cc, err := connect(abs, "busy_timeout(10000)", "synchronous("+syncMode+")")
+	if err != nil {
+		return fail(err)
+	}
+	cleanup = append(cleanup, func() { cc.Close() })
+	w.ckpt = newCheckpointer(cc)
 
 	rconn, err := msqlite.NewConnector(dsn(abs,
 		"busy_timeout(10000)",
 		"query_only(1)",
 		"cache_size(-16384)",
+		"mmap_size(1073741824)",
 		"temp_store(MEMORY)",
 	))
 	if err != nil {
-		w.closeStmts()
-		wc.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return fail(err)
 	}
 	db := sql.OpenDB(rconn)
+	cleanup = append(cleanup, func() { db.Close() })
 	n := opts.ReadConns
 	if n <= 0 {
 		n = max(4, 2*runtime.GOMAXPROCS(0))
@@ -128,13 +134,11 @@ func Open(path string, opts Options) (*Store, error) {
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	s := &Store{path: abs, w: w, db: db, listStmts: make(map[execFilterMask]*sql.Stmt)}
+	cleanup = append(cleanup, s.rd.close)
 	if err := s.rd.prepare(db); err != nil {
-		s.rd.close()
-		db.Close()
-		w.closeStmts()
-		wc.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return fail(err)
 	}
+	go w.ckpt.run()
 	go w.run()
 	return s, nil
 }
@@ -159,9 +163,35 @@ func connect(abs string, pragmas ...string) (driver.Conn, error) {
 	return c.Connect(context.Background())
 }
 
-// checkWAL verifies that the database is in WAL mode, which
-// journal_mode(WAL) silently fails to set on some file systems.
-func checkWAL(c driver.Conn) error {
+// pageSize is the page size of new databases. Larger pages than SQLite's
+// default of 4 KiB mean fewer write-ahead log frames, and so fewer system
+// calls, per commit: most of what a commit writes is appended.
+var pageSize = 16384
+
+// setup configures the writer's connection, in an order that matters:
+// page_size only takes effect before the database is written, which
+// journal_mode=WAL does.
+func setup(c driver.Conn, syncMode string) error {
+	ex := c.(driver.ExecerContext)
+	for _, p := range []string{
+		fmt.Sprintf("page_size = %d", pageSize),
+		"journal_mode = WAL",
+		"synchronous = " + syncMode,
+		// A modest page cache: SQLite scans the whole cache's hash table
+		// at the end of every write transaction, so a large cache costs
+		// the writer on each commit. Reads of pages not in the WAL go
+		// through the memory map instead.
+		"cache_size = -8192",
+		"mmap_size = 1073741824",
+		"journal_size_limit = 67108864",
+		"temp_store = MEMORY",
+		fmt.Sprintf("wal_autocheckpoint = %d", backstopPages),
+	} {
+		if _, err := ex.ExecContext(context.Background(), "PRAGMA "+p, nil); err != nil {
+			return fmt.Errorf("PRAGMA %s: %w", p, err)
+		}
+	}
+	// journal_mode=WAL fails silently on some file systems.
 	rows, err := c.(driver.QueryerContext).QueryContext(context.Background(), "PRAGMA journal_mode", nil)
 	if err != nil {
 		return fmt.Errorf("read journal mode: %w", err)
@@ -200,6 +230,9 @@ func (s *Store) Close() error {
 		s.listMu.Unlock()
 		s.rd.close()
 		err := s.db.Close()
+		if e := s.w.ckpt.close(); e != nil && err == nil {
+			err = e
+		}
 		s.w.closeStmts()
 		// The writer's connection closes last, so that SQLite checkpoints
 		// the write-ahead log into the database and removes it.
@@ -354,6 +387,7 @@ func (s *Store) DeleteExecutions(ctx context.Context, arns []string) error {
 		err := s.change(ctx, func(w *writer) error {
 			v := []driver.NamedValue{{Ordinal: 1}}
 			for _, arn := range chunk {
+				w.cache.drop(arn)
 				v[0].Value = arn
 				for _, id := range []stmtID{stDeleteBatches, stDeletePendingOf, stDeleteIO, stDeleteExec} {
 					if _, err := w.exec(id, v); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -261,6 +262,79 @@ func TestQueryPlans(t *testing.T) {
 		p := strings.Join(plan, "; ")
 		if !strings.Contains(p, tc.index) || strings.Contains(p, "TEMP B-TREE") {
 			t.Errorf("%s\nplan: %s", tc.q, p)
+		}
+	}
+}
+
+// TestWriterCache checks that the writer's execution cache never outlives
+// the rows it describes.
+func TestWriterCache(t *testing.T) {
+	s := openTemp(t, Options{NoSync: true})
+	ctx := context.Background()
+	commit := func(ws ...*store.Write) []error {
+		t.Helper()
+		errs, err := s.Commit(ctx, ws...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return errs
+	}
+	x := &store.Execution{Arn: "arn:x", StateMachineArn: "sm", Status: "RUNNING", StartDate: time.Unix(1, 0), Input: []byte(`1`)}
+	b := func(seq int64) []store.Batch {
+		return []store.Batch{{Seq: seq, FirstEventID: seq, EventCount: 1, Events: []byte(fmt.Sprint(seq))}}
+	}
+	if errs := commit(&store.Write{Create: x, Batches: b(1)}); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	// Deleted and created again: a new id.
+	if err := s.DeleteExecutions(ctx, []string{x.Arn}); err != nil {
+		t.Fatal(err)
+	}
+	if errs := commit(&store.Write{Create: x, Batches: b(1)}); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	u := *x
+	u.Status = "SUCCEEDED"
+	if errs := commit(&store.Write{Update: &u, Batches: b(2)}); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	bs, err := s.ReadBatches(ctx, x.Arn, 0)
+	if err != nil || len(bs) != 2 {
+		t.Fatalf("batches after re-create: %d, %v", len(bs), err)
+	}
+	// A transaction rolled back in full (a later write in the group fails
+	// after it changed something) takes back what the cache learnt of
+	// the earlier writes.
+	y := &store.Execution{Arn: "arn:y", StateMachineArn: "sm", Status: "RUNNING", StartDate: time.Unix(2, 0)}
+	v := u
+	v.Status = "ABORTED"
+	v.Input = []byte(`2`)
+	errs := commit(
+		&store.Write{Update: &v, Batches: b(3)},
+		&store.Write{Create: y, Batches: append(b(1), b(1)...)},
+	)
+	if errs[0] != nil || !errors.Is(errs[1], store.ErrExists) {
+		t.Fatalf("errs: %v", errs)
+	}
+	got, err := s.GetExecution(ctx, x.Arn)
+	if err != nil || got.Status != "ABORTED" || string(got.Input) != "2" {
+		t.Fatalf("after the retried group: %+v, %v", got, err)
+	}
+	if _, err := s.GetExecution(ctx, y.Arn); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("create of the failed write: %v", err)
+	}
+	// Large inputs are compared by SQLite, not by the cache.
+	big := make([]byte, 2*maxCachedIO)
+	w := v
+	w.Input = big
+	for i := range 2 {
+		big[0] = byte(i)
+		if errs := commit(&store.Write{Update: &w}); errs[0] != nil {
+			t.Fatal(errs[0])
+		}
+		got, _ := s.GetExecution(ctx, x.Arn)
+		if len(got.Input) != len(big) || got.Input[0] != byte(i) {
+			t.Fatalf("large input %d not stored", i)
 		}
 	}
 }

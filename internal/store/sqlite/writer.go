@@ -74,6 +74,9 @@ func putRequest(r *request) {
 type writer struct {
 	conn  driver.Conn
 	stmts [numStmts]driver.Stmt
+	ckpt  *checkpointer
+	// cache is only used by the writer goroutine.
+	cache execCache
 
 	mu     sync.Mutex
 	queue  []*request
@@ -198,6 +201,14 @@ func (w *writer) run() {
 
 // runGroup runs the requests of group in one transaction and records
 // their outcomes in them.
+//
+// It first runs the writes without savepoints, which cost a statement
+// journal and two statements per write: most writes succeed, and most
+// that fail do so cleanly, at their first statement, before they changed
+// anything (an existing ARN on Create, a missing one on Update). Only
+// when a write fails after it changed something (a duplicate batch Seq,
+// an I/O error) is the transaction rolled back and the group run again
+// with a savepoint around each write.
 func (w *writer) runGroup(group []*request) {
 	live := 0
 	for _, r := range group {
@@ -211,6 +222,16 @@ func (w *writer) runGroup(group []*request) {
 	if live == 0 {
 		return
 	}
+	if !w.runTx(group, false) {
+		w.runTx(group, true)
+	}
+}
+
+// runTx runs the requests of group in one transaction, each Write in its
+// own savepoint when savepoints is set. Without savepoints it gives up
+// (rolls back and returns false) when a Write fails after it changed
+// something.
+func (w *writer) runTx(group []*request, savepoints bool) (done bool) {
 	fail := func(err error) {
 		for _, r := range group {
 			if !r.skip {
@@ -220,7 +241,7 @@ func (w *writer) runGroup(group []*request) {
 	}
 	if _, err := w.exec(stBegin, nil); err != nil {
 		fail(fmt.Errorf("sqlite: begin: %w", err))
-		return
+		return true
 	}
 	writes := 0
 	for _, r := range group {
@@ -232,7 +253,7 @@ func (w *writer) runGroup(group []*request) {
 			if fatal != nil {
 				w.abort()
 				fail(fatal)
-				return
+				return true
 			}
 			r.fnErr = err
 			continue
@@ -247,11 +268,28 @@ func (w *writer) runGroup(group []*request) {
 				r.errs[i] = e.err
 				continue
 			}
-			err, fatal := w.inSavepoint(func() error { return w.apply(e) })
-			if fatal != nil {
-				w.abort()
-				fail(fatal)
-				return
+			var err error
+			if savepoints {
+				var fatal error
+				err, fatal = w.inSavepoint(func() error {
+					err, _ := w.apply(e)
+					return err
+				})
+				if fatal != nil {
+					w.abort()
+					fail(fatal)
+					return true
+				}
+				if err != nil {
+					// Rolled back to its savepoint.
+					w.cache.drop(e.arn)
+				}
+			} else {
+				var dirty bool
+				if err, dirty = w.apply(e); dirty {
+					w.abort()
+					return false
+				}
 			}
 			r.errs[i] = err
 			if err == nil {
@@ -262,15 +300,19 @@ func (w *writer) runGroup(group []*request) {
 	if _, err := w.exec(stCommit, nil); err != nil {
 		w.abort()
 		fail(fmt.Errorf("sqlite: commit: %w", err))
-		return
+		return true
 	}
 	w.transactions.Add(1)
 	w.writes.Add(int64(writes))
+	w.ckpt.notify()
+	return true
 }
 
-// abort rolls back the open transaction, if any.
+// abort rolls back the open transaction, if any, and forgets what the
+// cache learnt in it.
 func (w *writer) abort() {
 	_, _ = w.exec(stRollback, nil)
+	w.cache.clear()
 }
 
 // inSavepoint runs f inside a savepoint, rolling back to it when f fails.
@@ -309,8 +351,19 @@ func (w *writer) affected(id stmtID, args []driver.NamedValue) (int64, error) {
 	return res.RowsAffected()
 }
 
-// apply runs one encoded Write.
-func (w *writer) apply(e *encodedWrite) error {
+// apply runs one encoded Write. dirty reports that it failed in a way
+// that only a rollback (to a savepoint) cleans up: after it changed
+// something, or with an error from SQLite, after which the transaction
+// may be gone.
+func (w *writer) apply(e *encodedWrite) (err error, dirty bool) {
+	clean := false
+	err = w.applyWrite(e, &clean)
+	return err, err != nil && !clean
+}
+
+// applyWrite runs one encoded Write. It sets *clean when it fails before
+// it changed anything, with store.ErrExists or store.ErrNotFound.
+func (w *writer) applyWrite(e *encodedWrite, clean *bool) error {
 	var id int64
 	switch {
 	case e.create:
@@ -319,6 +372,7 @@ func (w *writer) apply(e *encodedWrite) error {
 			return fmt.Errorf("sqlite: create execution %s: %w", e.arn, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
+			*clean = true
 			return fmt.Errorf("sqlite: create execution %s: %w", e.arn, store.ErrExists)
 		}
 		id, _ = res.LastInsertId()
@@ -326,12 +380,20 @@ func (w *writer) apply(e *encodedWrite) error {
 		if _, err := w.exec(stCreateIO, e.io); err != nil {
 			return fmt.Errorf("sqlite: create execution %s: input and output: %w", e.arn, err)
 		}
+		w.cache.put(e.arn, id, e.exec[len(execOther)+1:], e.io[1].Value, e.io[2].Value)
 	case e.update:
+		indexed := e.sel[:numIndexed]
+		input, output := e.io[0].Value, e.io[1].Value
 		var sameIndexed, sameIO bool
-		var err error
-		id, sameIndexed, sameIO, err = w.selectForUpdate(e)
-		if err != nil {
-			return err
+		if c := w.cache.get(e.arn); c != nil {
+			id, sameIndexed, sameIO = c.id, c.sameIndexed(indexed), c.sameIO(input, output)
+		} else {
+			var err error
+			id, sameIndexed, sameIO, err = w.selectForUpdate(e)
+			if err != nil {
+				*clean = errors.Is(err, store.ErrNotFound)
+				return err
+			}
 		}
 		// SQLite rewrites the entries of every index whose columns an
 		// UPDATE assigns, so the indexed columns are only assigned when
@@ -341,8 +403,15 @@ func (w *writer) apply(e *encodedWrite) error {
 			st, v = stUpdateAll, e.exec
 		}
 		v[len(v)-1].Value = id
-		if _, err := w.exec(st, v); err != nil {
+		n, err := w.affected(st, v)
+		if err != nil {
 			return fmt.Errorf("sqlite: update execution %s: %w", e.arn, err)
+		}
+		if n != 1 {
+			// The cache was wrong; this is not supposed to happen. The
+			// transaction is run again without it.
+			w.cache.clear()
+			return fmt.Errorf("sqlite: update execution %s: id %d not found", e.arn, id)
 		}
 		if !sameIO {
 			e.io[2].Value = id
@@ -350,6 +419,7 @@ func (w *writer) apply(e *encodedWrite) error {
 				return fmt.Errorf("sqlite: update execution %s: input and output: %w", e.arn, err)
 			}
 		}
+		w.cache.put(e.arn, id, indexed, input, output)
 	}
 	for _, b := range e.batches {
 		b[0].Value = id

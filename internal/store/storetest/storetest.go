@@ -601,6 +601,53 @@ func testDuplicateSeq(t *testing.T, s store.Store) {
 	}
 	// Seq 3 is still free.
 	mustCommit(t, s, &store.Write{Update: &u, Batches: []store.Batch{batch(3, 3, "three")}})
+
+	// A write failing this way amid others leaves them alone.
+	a, b := execution("arn:d:a", "sm", 2), execution("arn:d:b", "sm", 3)
+	errs, err := s.Commit(context.Background(),
+		&store.Write{Create: a, Batches: []store.Batch{batch(1, 1, "a")}},
+		&store.Write{Update: &u, Batches: []store.Batch{batch(4, 4, "four"), batch(4, 5, "four again")},
+			AddPending: []store.Pending{{Exec: x.Arn, Kind: "timer", Key: "bad"}}},
+		&store.Write{Create: b, Batches: []store.Batch{batch(1, 1, "b")},
+			AddPending: []store.Pending{{Exec: b.Arn, Kind: "timer", Key: "b"}}},
+		&store.Write{Create: a},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs[0] != nil || errs[2] != nil {
+		t.Fatalf("good writes beside a duplicate Seq: %v", errs)
+	}
+	wantErr(t, "duplicate Seq in a group", errs[1], store.ErrExists)
+	wantErr(t, "create after create in a group", errs[3], store.ErrExists)
+	equalBatches(t, mustBatches(t, s, a.Arn, 0), []store.Batch{batch(1, 1, "a")})
+	equalBatches(t, mustBatches(t, s, b.Arn, 0), []store.Batch{batch(1, 1, "b")})
+	if got := pendingKeys(mustPending(t, s, "")); !slices.Equal(got, []string{"arn:d:b/timer/b"}) {
+		t.Fatalf("pending: %v", got)
+	}
+	if bs := mustBatches(t, s, x.Arn, 4); len(bs) != 0 {
+		t.Fatalf("batches of the failed write: %+v", bs)
+	}
+
+	// The same change again, now valid, is applied in full (a driver
+	// must not remember anything of the failed write).
+	equalExecution(t, mustGet(t, s, x.Arn), &u)
+	v := u
+	v.Status = "FAILED"
+	v.Output = []byte(`"changed"`)
+	v.MapRunArn = "mr"
+	for _, seq := range []int64{1, 4} {
+		err := commit1(t, s, &store.Write{Update: &v, Batches: []store.Batch{batch(seq, 9, "x")}})
+		if seq == 1 {
+			wantErr(t, "duplicate Seq", err, store.ErrExists)
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	equalExecution(t, mustGet(t, s, x.Arn), &v)
+	if got := listAll(t, s, store.ExecutionFilter{Status: "FAILED", MapRunArn: "mr"}, 0); !slices.Equal(got, []string{x.Arn}) {
+		t.Fatalf("listing by the new status: %v", got)
+	}
 }
 
 func testInvalid(t *testing.T, s store.Store) {
