@@ -20,12 +20,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/sluice-run/sluice/internal/awsclient"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 )
 
@@ -54,13 +56,17 @@ func credentialsFrom(getenv func(string) string) aws.CredentialsProvider {
 	return credentials.NewStaticCredentialsProvider("sluice", "sluice", "")
 }
 
-// noHostPrefix stops the SDK from prefixing the endpoint's host name, as it
-// does for StartSyncExecution ("sync-127.0.0.1" does not resolve).
-func noHostPrefix(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("SluiceNoHostPrefix",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-		}), middleware.Before)
+// newSFNClient returns a Step Functions client for a Sluice server.
+func newSFNClient(endpoint, region string, creds aws.CredentialsProvider) *sfn.Client {
+	return sfn.NewFromConfig(aws.Config{
+		Region:           region,
+		Credentials:      creds,
+		BaseEndpoint:     aws.String(endpoint),
+		HTTPClient:       awsclient.BodyWithoutWriteTo{C: awshttp.NewBuildableClient()},
+		RetryMaxAttempts: 1, // a local server: fail fast, do not back off
+	}, func(o *sfn.Options) {
+		o.APIOptions = append(o.APIOptions, awsclient.NoHostPrefix)
+	})
 }
 
 // rawBody is a per-call option that keeps the response body as received,
@@ -143,14 +149,7 @@ func (c *cli) parse(args []string, n int) (pos []string, code int, ok bool) {
 		fmt.Fprintf(c.s.err, "sluice %s: --endpoint %q is not a URL\n", c.name, c.endpoint)
 		return nil, 2, false
 	}
-	c.api = sfn.NewFromConfig(aws.Config{
-		Region:           c.region,
-		Credentials:      credentialsFrom(os.Getenv),
-		BaseEndpoint:     aws.String(c.endpoint),
-		RetryMaxAttempts: 1, // a local server: fail fast, do not back off
-	}, func(o *sfn.Options) {
-		o.APIOptions = append(o.APIOptions, noHostPrefix)
-	})
+	c.api = newSFNClient(c.endpoint, c.region, credentialsFrom(os.Getenv))
 	c.ctx, c.stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	return pos, 0, true
 }

@@ -224,6 +224,14 @@ func AWSDetailsField(t EventType) string {
 		return "mapRunStartedEventDetails"
 	case MapRunFailed:
 		return "mapRunFailedEventDetails"
+	case LambdaFunctionScheduled:
+		return "lambdaFunctionScheduledEventDetails"
+	case LambdaFunctionSucceeded:
+		return "lambdaFunctionSucceededEventDetails"
+	case LambdaFunctionFailed:
+		return "lambdaFunctionFailedEventDetails"
+	case LambdaFunctionTimedOut:
+		return "lambdaFunctionTimedOutEventDetails"
 	}
 	n := len(t)
 	switch {
@@ -352,6 +360,19 @@ func appendDetails(dst []byte, d any, include bool) []byte {
 		}
 		if x.Cause != "" {
 			w.str("cause", x.Cause)
+		}
+	case *ActivityScheduledDetails:
+		w.str("resource", x.Resource)
+		w.data("input", x.Input, include)
+		if x.TimeoutInSeconds > 0 {
+			w.num("timeoutInSeconds", x.TimeoutInSeconds)
+		}
+		if x.HeartbeatInSecs > 0 {
+			w.num("heartbeatInSeconds", x.HeartbeatInSecs)
+		}
+	case *ActivityStartedDetails:
+		if x.WorkerName != "" {
+			w.str("workerName", x.WorkerName)
 		}
 	case *RedriveDetails:
 		w.num("redriveCount", int64(x.RedriveCount))

@@ -11,11 +11,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/sluice-run/sluice/internal/awsclient"
 	"github.com/sluice-run/sluice/internal/server"
 )
 
@@ -61,27 +59,16 @@ func Start(t testing.TB, opts ...Options) *server.Server {
 // Config returns an AWS SDK configuration for the server: any credentials,
 // region us-east-1, the server's endpoint.
 func Config(srv *server.Server) aws.Config {
-	return aws.Config{
-		Region:           "us-east-1",
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		BaseEndpoint:     aws.String(srv.URL()),
-		RetryMaxAttempts: 1,
-	}
+	return awsclient.Config(srv.URL(), "us-east-1", nil)
 }
 
 // SFN returns a Step Functions client for the server.
 func SFN(srv *server.Server) *sfn.Client {
 	return sfn.NewFromConfig(Config(srv), func(o *sfn.Options) {
-		o.APIOptions = append(o.APIOptions, NoHostPrefix)
+		o.APIOptions = append(o.APIOptions, awsclient.NoHostPrefix)
 	})
 }
 
-// NoHostPrefix stops the SDK from prefixing the endpoint's host name, as it
-// does for StartSyncExecution and TestState ("sync-127.0.0.1" does not
-// resolve). Users of the Go SDK add it the same way.
-func NoHostPrefix(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("SluiceNoHostPrefix",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-		}), middleware.Before)
-}
+// NoHostPrefix is awsclient.NoHostPrefix, for tests that build clients
+// themselves.
+var NoHostPrefix = awsclient.NoHostPrefix
