@@ -334,8 +334,9 @@ func (s *shard) commitSteps(l *live, create bool, inputs []*interp.Input, steps 
 	l.syncRow()
 	row := l.row
 	if create {
+		// The execution joins the shard's memory only once its creation is
+		// on disk: if the name is taken, this copy must never be found.
 		w.Create = &row
-		s.live[l.row.Arn] = l
 	} else {
 		w.Update = &row
 	}
@@ -436,6 +437,12 @@ func (s *shard) afterCommit(c *completion) {
 		}
 		return
 	}
+	if c.create {
+		if old := s.live[l.row.Arn]; old != nil && old != l {
+			e.log.Error("execution created twice in memory", "execution", l.row.Arn)
+		}
+		s.live[l.row.Arn] = l
+	}
 	e.Metrics.transitions.Add(uint64(countTransitions(c.steps)))
 	e.Metrics.events.Add(uint64(c.events))
 	s.effects(l, c.steps)
@@ -444,10 +451,22 @@ func (s *shard) afterCommit(c *completion) {
 		return
 	}
 	s.touch(l)
-	if len(l.tasks) == 0 && len(l.timers) > 0 {
-		// Only waiting on timers: the pending index is enough.
+	if l.idle() {
+		// Only waiting on timers, callbacks or workers: the pending index
+		// is enough, and the next input replays the execution.
 		s.evict(l)
 	}
+}
+
+// idle reports whether nothing of the execution runs in this process: no
+// task handler is working for it.
+func (l *live) idle() bool {
+	for _, t := range l.tasks {
+		if t.state == "dispatch" || t.state == "maprun" {
+			return false
+		}
+	}
+	return true
 }
 
 func countTransitions(steps []interp.Step) int {

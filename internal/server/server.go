@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -58,6 +59,13 @@ type Server struct {
 	done     chan struct{}
 	stopOnce sync.Once
 	stopErr  error
+	lock     *os.File
+}
+
+func unlock(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
 
 // New opens the store and the engine (recovering running executions).
@@ -74,8 +82,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	lock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	st, err := sqlite.Open(filepath.Join(cfg.DataDir, "sluice.db"), sqlite.Options{NoSync: cfg.NoSync})
 	if err != nil {
+		unlock(lock)
 		return nil, fmt.Errorf("server: open store: %w", err)
 	}
 	res := &runtime.Resources{}
@@ -88,9 +101,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		TimerObserver: cfg.TimerObserver})
 	if err != nil {
 		st.Close()
+		unlock(lock)
 		return nil, fmt.Errorf("server: start engine: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, st: st, engine: eng, registry: &metrics.Registry{}, done: make(chan struct{})}
+	s := &Server{lock: lock, cfg: cfg, log: cfg.Logger, st: st, engine: eng, registry: &metrics.Registry{}, done: make(chan struct{})}
 	s.sfn = sfn.New(st, eng, cfg.Account)
 	s.sfn.Register(res)
 	s.apiLat = &metrics.Histogram{Name: "sluice_api_request_duration_seconds", Help: "API request latency by operation.",
@@ -150,6 +164,7 @@ func (s *Server) shutdown(ctx context.Context) error {
 	if err := s.st.Close(); err != nil && first == nil {
 		first = err
 	}
+	unlock(s.lock)
 	return first
 }
 

@@ -171,6 +171,53 @@ func TestValidation(t *testing.T) {
 	}
 }
 
+// TestBadRequests sends malformed bodies, unknown operations and wrong
+// types over plain HTTP.
+func TestBadRequests(t *testing.T) {
+	t.Parallel()
+	srv := servertest.Start(t)
+	cases := []struct {
+		target, body string
+		status       int
+		code         string
+	}{
+		{"AWSStepFunctions.StartExecution", `{"stateMachineArn":`, 400, "SerializationException"},
+		{"AWSStepFunctions.StartExecution", `{"stateMachineArn":42}`, 400, "SerializationException"},
+		{"AWSStepFunctions.Frobnicate", `{}`, 400, "UnknownOperationException"},
+		{"AWSStepFunctions.StartExecution", `{}`, 400, "ValidationException"},
+		{"AWSStepFunctions.DescribeStateMachine", `{"stateMachineArn":"arn:aws:states:us-east-1:000000000000:activity:x"}`, 400, "InvalidArn"},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL(), strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		req.Header.Set("X-Amz-Target", tc.target)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Type    string `json:"__type"`
+			Message string `json:"message"`
+		}
+		json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || body.Type != tc.code || body.Message == "" {
+			t.Errorf("%s %s: %d %+v, want %d %s", tc.target, tc.body, resp.StatusCode, body, tc.status, tc.code)
+		}
+	}
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		resp, err := http.Get(srv.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || (path == "/metrics" && !strings.Contains(string(b), "sluice_api_request_duration_seconds_bucket")) {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, b)
+		}
+	}
+}
+
 func TestExecutions(t *testing.T) {
 	t.Parallel()
 	srv := servertest.Start(t)

@@ -570,7 +570,7 @@ func (s *Service) listStateMachines(ctx context.Context, c *call) (any, error) {
 
 // invalidToken maps a store error about a bad page token.
 func invalidToken(err error) error {
-	if strings.Contains(err.Error(), "token") {
+	if errors.Is(err, store.ErrInvalidToken) {
 		return awsapi.Errorf("InvalidToken", "Invalid Token: '%v'", err)
 	}
 	return err

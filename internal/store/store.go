@@ -37,6 +37,8 @@ var (
 	ErrConflict = errors.New("store: revision conflict")
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("store: closed")
+	// ErrInvalidToken: a page token the store did not issue.
+	ErrInvalidToken = errors.New("store: invalid page token")
 )
 
 // Record is a control-plane object.

@@ -31,14 +31,15 @@ func benchExecution(arn string) *store.Execution {
 	}
 }
 
-// reportCommit reports writes/s, fsyncs/s (transactions/s) and writes per
+// reportCommit reports writes/s, transactions/s, fsyncs/s and writes per
 // transaction.
 func reportCommit(b *testing.B, s *Store, before Stats) {
 	el := b.Elapsed().Seconds()
 	after := s.Stats()
 	txns := float64(after.Transactions - before.Transactions)
 	b.ReportMetric(float64(b.N)/el, "writes/s")
-	b.ReportMetric(txns/el, "fsyncs/s")
+	b.ReportMetric(txns/el, "txns/s")
+	b.ReportMetric(float64(after.Syncs-before.Syncs)/el, "fsyncs/s")
 	if txns > 0 {
 		b.ReportMetric(float64(b.N)/txns, "writes/txn")
 	}
@@ -115,6 +116,7 @@ func benchCommit(b *testing.B, s *Store, goroutines int, update bool) {
 	})
 	b.StopTimer()
 	reportCommit(b, s, before)
+
 }
 
 // BenchmarkReadBatches reads the whole history of an execution of 50

@@ -22,7 +22,7 @@ import (
 
 const (
 	// backstopPages is the writer's wal_autocheckpoint, in pages.
-	backstopPages = 1024
+	backstopPages = 4096
 	// checkpointEvery is the least time between two background
 	// checkpoints.
 	checkpointEvery = 10 * time.Millisecond

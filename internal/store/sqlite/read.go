@@ -21,7 +21,7 @@ const (
 
 // ErrInvalidToken is returned by the listings for a NextToken they did not
 // issue.
-var ErrInvalidToken = errors.New("sqlite: invalid page token")
+var ErrInvalidToken = store.ErrInvalidToken
 
 const execColumns = "e.arn, e.state_machine_arn, e.version_arn, e.alias_arn, e.name, e.status, " +
 	"e.start_date, e.stop_date, e.error, e.cause, e.definition_key, e.role_arn, e.trace_header, " +
@@ -128,10 +128,12 @@ func (s *Store) GetExecution(ctx context.Context, arn string) (*store.Execution,
 	var r execRow
 	err := s.rd.getExec.QueryRowContext(ctx, arn).Scan(r.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sqlite: execution %s: %w", arn, store.ErrNotFound)
+		err = fmt.Errorf("sqlite: execution %s: %w", arn, store.ErrNotFound)
+	} else if err != nil {
+		err = fmt.Errorf("sqlite: get execution %s: %w", arn, s.closedErr(err))
 	}
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: get execution %s: %w", arn, s.closedErr(err))
+	if err := s.settle(ctx, err); err != nil {
+		return nil, err
 	}
 	return r.execution(), nil
 }
@@ -231,6 +233,10 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	for rows.Next() {
 		if len(out) == n {
 			// There is a next page; it starts after the last row kept.
+			rows.Close()
+			if err := s.settle(ctx, nil); err != nil {
+				return nil, "", err
+			}
 			return out, encodeExecToken(last.start, last.x.Arn), nil
 		}
 		var r execRow
@@ -242,6 +248,10 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("sqlite: list executions: %w", s.closedErr(err))
+	}
+	rows.Close()
+	if err := s.settle(ctx, nil); err != nil {
+		return nil, "", err
 	}
 	return out, "", nil
 }
@@ -309,15 +319,22 @@ func (s *Store) ReadBatches(ctx context.Context, arn string, fromSeq int64) ([]s
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: read batches of %s: %w", arn, s.closedErr(err))
 	}
+	rows.Close()
 	if len(out) == 0 {
 		var one int
 		err := s.rd.execExists.QueryRowContext(ctx, arn).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("sqlite: read batches of %s: %w", arn, store.ErrNotFound)
+			err = fmt.Errorf("sqlite: read batches of %s: %w", arn, store.ErrNotFound)
+		} else if err != nil {
+			err = fmt.Errorf("sqlite: read batches of %s: %w", arn, s.closedErr(err))
 		}
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: read batches of %s: %w", arn, s.closedErr(err))
+		if err := s.settle(ctx, err); err != nil {
+			return nil, err
 		}
+		return nil, nil
+	}
+	if err := s.settle(ctx, nil); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -342,6 +359,10 @@ func (s *Store) RunningExecutions(ctx context.Context) ([]string, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: running executions: %w", s.closedErr(err))
+	}
+	rows.Close()
+	if err := s.settle(ctx, nil); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -376,6 +397,10 @@ func (s *Store) ListPending(ctx context.Context, kind string) ([]store.Pending, 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: list pending: %w", s.closedErr(err))
 	}
+	rows.Close()
+	if err := s.settle(ctx, nil); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -397,10 +422,12 @@ func (s *Store) GetRecord(ctx context.Context, kind, key string) (store.Record, 
 	}
 	r, err := scanRecord(s.rd.getRecord.QueryRowContext(ctx, kind, key))
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.Record{}, fmt.Errorf("sqlite: record (%s, %s): %w", kind, key, store.ErrNotFound)
+		err = fmt.Errorf("sqlite: record (%s, %s): %w", kind, key, store.ErrNotFound)
+	} else if err != nil {
+		err = fmt.Errorf("sqlite: get record (%s, %s): %w", kind, key, s.closedErr(err))
 	}
-	if err != nil {
-		return store.Record{}, fmt.Errorf("sqlite: get record (%s, %s): %w", kind, key, s.closedErr(err))
+	if err := s.settle(ctx, err); err != nil {
+		return store.Record{}, err
 	}
 	return r, nil
 }
@@ -432,6 +459,10 @@ func (s *Store) ListRecords(ctx context.Context, kind, parent string, p store.Pa
 	var out []store.Record
 	for rows.Next() {
 		if len(out) == n {
+			rows.Close()
+			if err := s.settle(ctx, nil); err != nil {
+				return nil, "", err
+			}
 			return out, encodeRecordToken(out[n-1].Key), nil
 		}
 		r, err := scanRecord(rows)
@@ -442,6 +473,10 @@ func (s *Store) ListRecords(ctx context.Context, kind, parent string, p store.Pa
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("sqlite: list records: %w", s.closedErr(err))
+	}
+	rows.Close()
+	if err := s.settle(ctx, nil); err != nil {
+		return nil, "", err
 	}
 	return out, "", nil
 }

@@ -83,8 +83,9 @@ func TestOpenCreatesDirectoryAndSettings(t *testing.T) {
 	if s.Path() != path {
 		t.Errorf("Path: %s, want %s", s.Path(), path)
 	}
-	// The writer's connection runs in WAL mode with synchronous=FULL (2).
-	for pragma, want := range map[string]any{"journal_mode": "wal", "synchronous": int64(2)} {
+	// The writer's connection runs in WAL mode with synchronous=NORMAL
+	// (1): the syncer fsyncs the log before a Commit returns.
+	for pragma, want := range map[string]any{"journal_mode": "wal", "synchronous": int64(1), "page_size": int64(pageSize)} {
 		got := writerPragma(t, s, pragma)
 		if got != want {
 			t.Errorf("PRAGMA %s = %v, want %v", pragma, got, want)
@@ -336,5 +337,92 @@ func TestWriterCache(t *testing.T) {
 		if len(got.Input) != len(big) || got.Input[0] != byte(i) {
 			t.Fatalf("large input %d not stored", i)
 		}
+	}
+}
+
+func TestCommitWaitsForSync(t *testing.T) {
+	s := openTemp(t, Options{})
+	ctx := context.Background()
+	gate := make(chan struct{})
+	synced := make(chan struct{}, 100)
+	s.w.sync.testHook = func() error {
+		<-gate
+		synced <- struct{}{}
+		return syncFile(s.Path() + "-wal")
+	}
+	x := &store.Execution{Arn: "arn:x", StateMachineArn: "sm", Status: "RUNNING"}
+	committed := make(chan error, 1)
+	go func() {
+		errs, err := s.Commit(ctx, &store.Write{Create: x})
+		if err == nil {
+			err = errs[0]
+		}
+		committed <- err
+	}()
+	// The transaction commits; the fsync waits at the gate. Neither the
+	// Commit nor a read that could see the write returns before it.
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Stats().Transactions == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no transaction")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	read := make(chan error, 1)
+	go func() {
+		_, err := s.GetExecution(ctx, x.Arn)
+		read <- err
+	}()
+	select {
+	case err := <-committed:
+		t.Fatalf("Commit returned before the fsync: %v", err)
+	case err := <-read:
+		t.Fatalf("read returned before the fsync: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	// A read with a deadline gives up.
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if _, err := s.GetExecution(short, x.Arn); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("read with a deadline: %v", err)
+	}
+	close(gate)
+	if err := <-committed; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-read; err != nil {
+		t.Fatal(err)
+	}
+	<-synced
+	if st := s.Stats(); st.Syncs < 1 {
+		t.Fatalf("Stats: %+v", st)
+	}
+}
+
+func TestSyncFailureStopsWrites(t *testing.T) {
+	s := openTemp(t, Options{})
+	ctx := context.Background()
+	s.w.sync.testHook = func() error { return errors.New("disk on fire") }
+	x := &store.Execution{Arn: "arn:x", StateMachineArn: "sm", Status: "RUNNING"}
+	if _, err := s.Commit(ctx, &store.Write{Create: x}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("Commit with a failing fsync: %v", err)
+	}
+	y := &store.Execution{Arn: "arn:y", StateMachineArn: "sm", Status: "RUNNING"}
+	if _, err := s.Commit(ctx, &store.Write{Create: y}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("Commit after a failed fsync: %v", err)
+	}
+	if _, err := s.PutRecord(ctx, store.Record{Kind: "k", Key: "k"}, 0); err == nil {
+		t.Fatal("PutRecord after a failed fsync: no error")
+	}
+}
+
+func TestNoSyncSkipsFsync(t *testing.T) {
+	s := openTemp(t, Options{NoSync: true})
+	x := &store.Execution{Arn: "arn:x", StateMachineArn: "sm", Status: "RUNNING"}
+	if _, err := s.Commit(context.Background(), &store.Write{Create: x}); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Stats(); st.Syncs != 0 || st.Transactions != 1 {
+		t.Fatalf("Stats: %+v", st)
 	}
 }

@@ -16,13 +16,13 @@ import (
 //
 // Every change goes through one goroutine, the writer, which owns the only
 // write connection. Callers put a request on the queue and wait. The
-// writer takes everything queued (up to maxGroupWrites writes), runs it in
-// one transaction (BEGIN IMMEDIATE ... COMMIT), each Write inside its own
-// savepoint so that a failing Write leaves no trace and does not affect
-// the others, commits once (one fsync of the WAL) and then wakes every
-// caller with its own result. While a transaction commits, new requests
-// queue up for the next one, so the number of fsyncs per second stays
-// bounded by the disk while the number of writes grows with concurrency.
+// writer takes everything queued (up to maxGroupWrites writes) and runs it
+// in one transaction (BEGIN IMMEDIATE ... COMMIT), each Write all or
+// nothing (see runGroup), then hands the requests to the syncer, which
+// wakes the callers once an fsync of the log covers the transaction. While
+// the writer runs one transaction, new requests queue up for the next one,
+// so the number of transactions and fsyncs per second stays bounded while
+// the number of writes grows with concurrency.
 
 const (
 	// maxGroupWrites caps the writes of one transaction, which bounds how
@@ -75,8 +75,13 @@ type writer struct {
 	conn  driver.Conn
 	stmts [numStmts]driver.Stmt
 	ckpt  *checkpointer
+	sync  *syncer
 	// cache is only used by the writer goroutine.
 	cache execCache
+	// seq numbers the transactions; committing is the number of the last
+	// one that may have committed.
+	seq        uint64
+	committing atomic.Uint64
 
 	mu     sync.Mutex
 	queue  []*request
@@ -122,6 +127,16 @@ func (w *writer) closeStmts() {
 // submit queues r and waits for its outcome. It gives up with the
 // context's error, or ErrClosed, only while r is not queued yet.
 func (w *writer) submit(r *request) error {
+	if err := w.enqueue(r); err != nil {
+		return err
+	}
+	<-r.done
+	return nil
+}
+
+// enqueue puts r on the queue without waiting for it; the caller receives
+// from r.done later. Requests are committed in the order they are queued.
+func (w *writer) enqueue(r *request) error {
 	ctx := r.ctx
 	select {
 	case w.slots <- struct{}{}:
@@ -142,8 +157,14 @@ func (w *writer) submit(r *request) error {
 	case w.wake <- struct{}{}:
 	default:
 	}
-	<-r.done
 	return nil
+}
+
+// release wakes the caller of r; the syncer calls it once r's transaction
+// is on disk.
+func (w *writer) release(r *request) {
+	<-w.slots
+	r.done <- struct{}{}
 }
 
 // close stops taking requests, lets the writer finish those queued and
@@ -162,7 +183,6 @@ func (w *writer) close() {
 // run is the writer goroutine.
 func (w *writer) run() {
 	defer close(w.stopped)
-	var group []*request
 	for {
 		w.mu.Lock()
 		for len(w.queue) == 0 {
@@ -184,23 +204,32 @@ func (w *writer) run() {
 			n += c
 			k++
 		}
-		group = append(group[:0], w.queue[:k]...)
+		reqs := make([]*request, k)
+		copy(reqs, w.queue)
 		rest := append(w.spare[:0], w.queue[k:]...)
+		clear(w.queue)
 		w.spare = w.queue[:0]
 		w.queue = rest
 		w.mu.Unlock()
 
-		w.runGroup(group)
-		for i, r := range group {
-			<-w.slots
-			group[i] = nil
-			r.done <- struct{}{}
+		if p := w.sync.failed.Load(); p != nil {
+			for _, r := range reqs {
+				r.err = *p
+			}
+			w.sync.push(group{seq: w.seq, reqs: reqs})
+			continue
 		}
+		// Readers may see the transaction from its COMMIT on, so its
+		// number is published before.
+		w.seq++
+		w.committing.Store(w.seq)
+		committed := w.runGroup(reqs)
+		w.sync.push(group{seq: w.seq, committed: committed, reqs: reqs})
 	}
 }
 
 // runGroup runs the requests of group in one transaction and records
-// their outcomes in them.
+// their outcomes in them. It reports whether a transaction committed.
 //
 // It first runs the writes without savepoints, which cost a statement
 // journal and two statements per write: most writes succeed, and most
@@ -209,7 +238,7 @@ func (w *writer) run() {
 // when a write fails after it changed something (a duplicate batch Seq,
 // an I/O error) is the transaction rolled back and the group run again
 // with a savepoint around each write.
-func (w *writer) runGroup(group []*request) {
+func (w *writer) runGroup(group []*request) (committed bool) {
 	live := 0
 	for _, r := range group {
 		if err := r.ctx.Err(); err != nil {
@@ -220,18 +249,20 @@ func (w *writer) runGroup(group []*request) {
 		live++
 	}
 	if live == 0 {
-		return
+		return false
 	}
-	if !w.runTx(group, false) {
-		w.runTx(group, true)
+	done, committed := w.runTx(group, false)
+	if !done {
+		_, committed = w.runTx(group, true)
 	}
+	return committed
 }
 
 // runTx runs the requests of group in one transaction, each Write in its
 // own savepoint when savepoints is set. Without savepoints it gives up
 // (rolls back and returns false) when a Write fails after it changed
 // something.
-func (w *writer) runTx(group []*request, savepoints bool) (done bool) {
+func (w *writer) runTx(group []*request, savepoints bool) (done, committed bool) {
 	fail := func(err error) {
 		for _, r := range group {
 			if !r.skip {
@@ -241,7 +272,7 @@ func (w *writer) runTx(group []*request, savepoints bool) (done bool) {
 	}
 	if _, err := w.exec(stBegin, nil); err != nil {
 		fail(fmt.Errorf("sqlite: begin: %w", err))
-		return true
+		return true, false
 	}
 	writes := 0
 	for _, r := range group {
@@ -253,7 +284,7 @@ func (w *writer) runTx(group []*request, savepoints bool) (done bool) {
 			if fatal != nil {
 				w.abort()
 				fail(fatal)
-				return true
+				return true, false
 			}
 			r.fnErr = err
 			continue
@@ -278,7 +309,7 @@ func (w *writer) runTx(group []*request, savepoints bool) (done bool) {
 				if fatal != nil {
 					w.abort()
 					fail(fatal)
-					return true
+					return true, false
 				}
 				if err != nil {
 					// Rolled back to its savepoint.
@@ -288,7 +319,7 @@ func (w *writer) runTx(group []*request, savepoints bool) (done bool) {
 				var dirty bool
 				if err, dirty = w.apply(e); dirty {
 					w.abort()
-					return false
+					return false, false
 				}
 			}
 			r.errs[i] = err
@@ -300,12 +331,12 @@ func (w *writer) runTx(group []*request, savepoints bool) (done bool) {
 	if _, err := w.exec(stCommit, nil); err != nil {
 		w.abort()
 		fail(fmt.Errorf("sqlite: commit: %w", err))
-		return true
+		return true, false
 	}
 	w.transactions.Add(1)
 	w.writes.Add(int64(writes))
 	w.ckpt.notify()
-	return true
+	return true, true
 }
 
 // abort rolls back the open transaction, if any, and forgets what the
