@@ -55,11 +55,9 @@ var boto3Client = sync.OnceValue(func() client {
 	if _, err := exec.LookPath("python3"); err != nil {
 		return client{missing: "python3 is not installed"}
 	}
-	cmd := exec.Command("python3", "-c", "import boto3, botocore; print('boto3', boto3.__version__, 'botocore', botocore.__version__)")
-	cmd.Env = clientEnv()
-	out, err := cmd.CombinedOutput()
+	out, err := probe("python3", "-c", "import boto3, botocore; print('boto3', boto3.__version__, 'botocore', botocore.__version__)")
 	if err != nil {
-		return client{missing: "boto3 is not installed (pip install boto3): " + strings.TrimSpace(string(out))}
+		return client{missing: "boto3 is not installed (pip install boto3): " + lastLine(out)}
 	}
 	return client{version: strings.TrimSpace(string(out))}
 })
@@ -73,14 +71,27 @@ var awsCLI = sync.OnceValue(func() client {
 	if _, err := exec.LookPath("aws"); err != nil {
 		return client{missing: "the AWS CLI (aws) is not installed"}
 	}
-	cmd := exec.Command("aws", "--version")
-	cmd.Env = clientEnv()
-	out, err := cmd.CombinedOutput()
+	out, err := probe("aws", "--version")
 	if err != nil {
-		return client{missing: "the AWS CLI (aws) does not run: " + strings.TrimSpace(string(out))}
+		return client{missing: "the AWS CLI (aws) does not run: " + lastLine(out)}
 	}
 	return client{version: strings.TrimSpace(string(out))}
 })
+
+// probe runs a short command in the clients' environment.
+func probe(name string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = clientEnv()
+	cmd.WaitDelay = time.Second
+	return cmd.CombinedOutput()
+}
+
+func lastLine(out []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return lines[len(lines)-1]
+}
 
 // clientEnv is the environment of the client scripts: the test's own
 // without any AWS_ settings (a developer's profile, endpoint or real
@@ -103,6 +114,7 @@ func clientEnv() []string {
 		"AWS_MAX_ATTEMPTS=1",
 		"AWS_EC2_METADATA_DISABLED=true",
 		"PYTHONUNBUFFERED=1",
+		"PYTHONDONTWRITEBYTECODE=1",
 	)
 }
 

@@ -46,7 +46,7 @@ func (s *Service) createActivity(ctx context.Context, c *call) (any, error) {
 		return map[string]any{"activityArn": arn, "creationDate": epoch(old.Created)}, nil
 	}
 	a := activityRecord{Arn: arn, Name: in.Name, Created: s.now(), Tags: in.Tags, Encryption: in.Encryption}
-	if err := s.putRecord(ctx, kindActivity, arn, "", a, a.Created, 0); err != nil {
+	if err := s.putRecord(ctx, kindActivity, arn, scope(arn), a, a.Created, 0); err != nil {
 		return nil, err
 	}
 	return map[string]any{"activityArn": arn, "creationDate": epoch(a.Created)}, nil
@@ -104,7 +104,7 @@ func (s *Service) listActivities(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, next, err := s.st.ListRecords(ctx, kindActivity, "", page)
+	recs, next, err := s.st.ListRecords(ctx, kindActivity, c.scope(), page)
 	if err != nil {
 		return nil, invalidToken(err)
 	}

@@ -238,3 +238,16 @@ func nilIfEmpty(s string) *string {
 	}
 	return &s
 }
+
+// scope returns the listing scope of a top-level resource: its account
+// and region, so that ListStateMachines and ListActivities see only the
+// caller's region, as on AWS.
+func scope(arn string) string {
+	p, ok := parseArn(arn)
+	if !ok {
+		return ""
+	}
+	return p.account + ":" + p.region
+}
+
+func (c *call) scope() string { return c.account + ":" + c.region }

@@ -305,7 +305,7 @@ func (s *Service) createStateMachine(ctx context.Context, c *call) (any, error) 
 		}
 		out["stateMachineVersionArn"] = v.Arn
 	}
-	if err := s.putRecord(ctx, kindStateMachine, arn, "", sm, now, 0); err != nil {
+	if err := s.putRecord(ctx, kindStateMachine, arn, scope(arn), sm, now, 0); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, awsapi.Errorf("StateMachineAlreadyExists", "State Machine Already Exists: '%s'", arn)
 		}
@@ -473,7 +473,7 @@ func (s *Service) updateStateMachine(ctx context.Context, c *call) (any, error) 
 		}
 		out["stateMachineVersionArn"] = v.Arn
 	}
-	if err := s.putRecord(ctx, kindStateMachine, sm.Arn, "", sm, sm.Created, sm.rev); err != nil {
+	if err := s.putRecord(ctx, kindStateMachine, sm.Arn, scope(sm.Arn), sm, sm.Created, sm.rev); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -549,7 +549,7 @@ func (s *Service) listStateMachines(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, next, err := s.st.ListRecords(ctx, kindStateMachine, "", page)
+	recs, next, err := s.st.ListRecords(ctx, kindStateMachine, c.scope(), page)
 	if err != nil {
 		return nil, invalidToken(err)
 	}

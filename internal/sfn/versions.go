@@ -83,7 +83,7 @@ func (s *Service) publishVersion(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.putRecord(ctx, kindStateMachine, sm.Arn, "", sm, sm.Created, sm.rev); err != nil {
+	if err := s.putRecord(ctx, kindStateMachine, sm.Arn, scope(sm.Arn), sm, sm.Created, sm.rev); err != nil {
 		return nil, err
 	}
 	return map[string]any{"creationDate": epoch(v.Created), "stateMachineVersionArn": v.Arn}, nil
@@ -608,7 +608,7 @@ func (s *Service) tagResource(ctx context.Context, c *call) (any, error) {
 		return nil, awsapi.Errorf("TooManyTags", "Too many tags: the maximum is 50")
 	}
 	rec["tags"] = ts
-	if err := s.putRecord(ctx, kind, in.ResourceArn, "", rec, created, rev); err != nil {
+	if err := s.putRecord(ctx, kind, in.ResourceArn, scope(in.ResourceArn), rec, created, rev); err != nil {
 		return nil, err
 	}
 	return map[string]any{}, nil
@@ -645,7 +645,7 @@ func (s *Service) untagResource(ctx context.Context, c *call) (any, error) {
 		}
 	}
 	rec["tags"] = kept
-	if err := s.putRecord(ctx, kind, in.ResourceArn, "", rec, created, rev); err != nil {
+	if err := s.putRecord(ctx, kind, in.ResourceArn, scope(in.ResourceArn), rec, created, rev); err != nil {
 		return nil, err
 	}
 	return map[string]any{}, nil

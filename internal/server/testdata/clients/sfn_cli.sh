@@ -5,7 +5,8 @@
 #
 # Run by TestClients (clients_test.go) against a fresh server, with dummy
 # credentials, AWS_DEFAULT_REGION=us-east-1 and no config files. Sections
-# run in parallel because each `aws` call takes most of a second to start.
+# run in parallel because each `aws` call costs about half a second of CPU
+# to start.
 
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -40,7 +41,7 @@ lifecycle() {
 
 executions() {
 	local arn x y out ids next
-	# {"wait": true} parks the execution in a long Wait; otherwise four Pass
+	# {"wait": true} parks the execution in a long Wait; otherwise three Pass
 	# states run.
 	cat >"$WORK/exec.json" <<-'EOF'
 		{"StartAt":"C","States":{
@@ -100,7 +101,8 @@ versions() {
 # sync_call ARGS...: runs a TestState or StartSyncExecution command. The
 # service model gives both the host prefix "sync-", and botocore adds it
 # even to an --endpoint-url (http://sync-127.0.0.1:PORT does not
-# resolve). botocore 1.36+ honours AWS_DISABLE_HOST_PREFIX_INJECTION=true,
+# resolve). Recent botocore (1.43 here) honours the setting
+# AWS_DISABLE_HOST_PREFIX_INJECTION=true (disable_host_prefix_injection),
 # which the second call uses once the first has shown the prefix. Prints
 # the output; returns 3 when this CLI cannot reach the endpoint at all.
 sync_call() {
