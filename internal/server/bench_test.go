@@ -64,13 +64,18 @@ func (c *rawClient) call(op, body string) ([]byte, error) {
 
 func benchServer(b *testing.B, states int) (*server.Server, *rawClient, string) {
 	srv := servertest.Start(b)
+	c, sm := createChain(b, srv, states)
+	return srv, c, sm
+}
+
+func createChain(b *testing.B, srv *server.Server, states int) (*rawClient, string) {
 	c := newRawClient(srv)
 	def := passChainDef(states)
 	body := fmt.Sprintf(`{"name":"chain","roleArn":%q,"definition":%q}`, role, def)
 	if _, err := c.call("CreateStateMachine", body); err != nil {
 		b.Fatal(err)
 	}
-	return srv, c, "arn:aws:states:us-east-1:000000000000:stateMachine:chain"
+	return c, "arn:aws:states:us-east-1:000000000000:stateMachine:chain"
 }
 
 // BenchmarkDurableTransitions starts executions of a 50-state Pass workflow
@@ -78,8 +83,12 @@ func benchServer(b *testing.B, states int) (*server.Server, *rawClient, string) 
 // once the whole execution is on disk (fsync'd), so every transition
 // counted is durable.
 func BenchmarkDurableTransitions(b *testing.B) {
+	runTransitions(b, servertest.Start(b))
+}
+
+func runTransitions(b *testing.B, srv *server.Server) {
 	const states = 50
-	srv, c, sm := benchServer(b, states)
+	c, sm := createChain(b, srv, states)
 	var n atomic.Int64
 	before := srv.Engine().Metrics.Transitions()
 	b.ResetTimer()

@@ -35,9 +35,10 @@ import (
 
 // TestCrashRecovery is the crash test: it runs the real sluice binary as a
 // child process, puts it under load (StartExecution of several kinds of
-// state machine, an activity worker, StopExecution), SIGKILLs it at random
-// moments, restarts it on the same data directory and port, and at the end
-// checks every execution it was told about:
+// state machine, activity workers, StopExecution), SIGKILLs it 3 to 5
+// times at random moments, restarts it on the same data directory and
+// port, lets every execution end, and then checks every execution it was
+// told about:
 //
 //   - nothing acknowledged is lost: every acknowledged StartExecution is
 //     found, with the start date it was acknowledged with, and ran to the
@@ -52,10 +53,15 @@ import (
 //     ActivitySucceeded, exactly once, and no other outputs are;
 //   - no execution started twice: StartExecution retried after a lost
 //     answer or repeated after an acknowledgement gives the same
-//     execution, and ListExecutions shows exactly the names the test sent.
+//     execution, and ListExecutions shows exactly the names the test sent;
+//   - activity tasks queued at a kill are handed out after the restart (a
+//     task times out only when the answer that carried it was lost), and
+//     no task token is handed out twice;
+//   - no incarnation logs a failure to replay or recover an execution.
 //
 // SLUICE_CRASH_SEED=n replays the random choices of a run (timing still
-// varies).
+// varies); SLUICE_CRASH_KEEP=dir keeps the data directory and the logs of
+// each incarnation in a new directory under dir.
 func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: builds the binary and kills it under load")
@@ -78,6 +84,14 @@ func TestCrashRecovery(t *testing.T) {
 	buildTime := time.Since(began)
 
 	work := t.TempDir()
+	if keep := os.Getenv("SLUICE_CRASH_KEEP"); keep != "" {
+		// Keep the data directory and the logs for a post-mortem.
+		var err error
+		if work, err = os.MkdirTemp(keep, "crash-"); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("data and logs kept in %s", work)
+	}
 	ch := &crashChild{t: t, bin: bin, data: filepath.Join(work, "data"), logs: work, addr: freeAddr(t)}
 	t.Cleanup(ch.stop)
 	ch.start()
@@ -85,7 +99,7 @@ func TestCrashRecovery(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	h := newCrashHarness(t, c, rng)
+	h := newCrashHarness(t, c)
 	h.setup(ctx)
 
 	// Activity workers answer until the very end.
@@ -103,6 +117,8 @@ func TestCrashRecovery(t *testing.T) {
 	// Load, with kills.
 	loadStart := time.Now()
 	loadDone := make(chan struct{})
+	var endLoad sync.Once
+	defer endLoad.Do(func() { close(loadDone) }) // on a t.Fatal
 	var load sync.WaitGroup
 	for i := range 4 {
 		load.Go(func() { h.starter(ctx, loadDone, i, rand.New(rand.NewPCG(seed, uint64(200+i)))) })
@@ -110,23 +126,33 @@ func TestCrashRecovery(t *testing.T) {
 	load.Go(func() { h.stopper(ctx, loadDone, rand.New(rand.NewPCG(seed, 300))) })
 
 	kills := 3 + rng.IntN(3)
-	for k := range kills {
-		time.Sleep(time.Duration(200+rng.IntN(1300)) * time.Millisecond)
+	for range kills {
+		// The workers mostly stop taking activity tasks a while before the
+		// kill, so that it finds tasks queued and not handed out.
+		delay := time.Duration(200+rng.IntN(1300)) * time.Millisecond
+		pause := min(300*time.Millisecond, delay/2)
+		if rng.IntN(3) == 0 {
+			pause = 0 // and sometimes a kill cuts off the answers of workers' polls
+		}
+		time.Sleep(delay - pause)
+		h.paused.Store(pause > 0)
+		time.Sleep(pause)
 		at := ch.kill()
 		h.noteKill(at)
 		time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond) // down for a moment
 		ready := ch.start()
-		h.noteRestart(k, ready)
+		h.noteRestart(ready)
+		h.paused.Store(false)
 	}
 	time.Sleep(300 * time.Millisecond) // some load on the last incarnation
-	close(loadDone)
+	endLoad.Do(func() { close(loadDone) })
 	load.Wait()
 	loadTime := time.Since(loadStart)
 
 	// Drain: every execution ends (waits are short, the workers answer,
 	// lost activity tasks time out and are retried).
 	drainStart := time.Now()
-	h.drain(ctx, 30*time.Second)
+	h.drain(ctx, 20*time.Second)
 	drainTime := time.Since(drainStart)
 	stopWorkers()
 	workers.Wait()
@@ -199,7 +225,6 @@ type crashChild struct {
 	n      int // incarnations started
 	cmd    *exec.Cmd
 	exited chan struct{}
-	log    *os.File
 }
 
 // start starts a new incarnation and returns when it answers /readyz.
@@ -220,7 +245,7 @@ func (c *crashChild) start() time.Duration {
 		}
 		exited := make(chan struct{})
 		go func() { cmd.Wait(); f.Close(); close(exited) }()
-		c.cmd, c.exited, c.log = cmd, exited, f
+		c.cmd, c.exited = cmd, exited
 		err = c.waitReady(15 * time.Second)
 		if err == nil {
 			return time.Since(began)
@@ -265,6 +290,11 @@ func (c *crashChild) kill() time.Time {
 	at := time.Now()
 	if c.cmd == nil {
 		return at
+	}
+	select {
+	case <-c.exited:
+		c.t.Errorf("sluice incarnation %d exited on its own: %v (log in child-%d.log)", c.n, c.cmd.ProcessState, c.n)
+	default:
 	}
 	_ = c.cmd.Process.Kill()
 	<-c.exited
@@ -450,7 +480,27 @@ type crashExec struct {
 	// lostAnswers counts StartExecution calls whose answer was lost.
 	lostAnswers int
 	stops       []*crashStop
+	// calls logs the StartExecution calls, for failure messages.
+	calls []string
 }
+
+// logCall notes a StartExecution call and its outcome.
+func (x *crashExec) logCall(what string, began time.Time, out *sfn.StartExecutionOutput, err error) {
+	var res string
+	switch {
+	case err == nil:
+		res = "started " + stamp(out.StartDate.UTC())
+	case apiCode(err) != "":
+		res = apiCode(err)
+	default:
+		res = "answer lost: " + err.Error()
+	}
+	x.mu.Lock()
+	x.calls = append(x.calls, fmt.Sprintf("%s %s..%s: %s", what, stamp(began), stamp(time.Now()), res))
+	x.mu.Unlock()
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("15:04:05.000") }
 
 // known reports whether the execution must exist.
 func (x *crashExec) known() bool {
@@ -469,16 +519,16 @@ type crashStop struct {
 
 // crashSend is one SendTaskSuccess the test sent.
 type crashSend struct {
-	exec   string // execution name
-	output string
-	acked  bool
-	code   string // the AWS error it got, if any
+	exec               string // execution name
+	output             string
+	sentAt, answeredAt time.Time
+	acked              bool
+	code               string // the AWS error it got, if any
 }
 
 type crashHarness struct {
-	t   *testing.T
-	c   *sfn.Client
-	rng *rand.Rand
+	t *testing.T
+	c *sfn.Client
 
 	act  string
 	sms  map[string]string // kind -> state machine ARN
@@ -492,25 +542,29 @@ type crashHarness struct {
 	problems []string       // failures seen by load goroutines
 
 	kills       []time.Time
-	restarts    []time.Duration
+	restarts    []time.Duration // how long each incarnation took to get ready
+	readyAt     []time.Time
 	lostAtKill  []int // executions whose StartExecution answer the kill cut off
 	cycleLost   atomic.Int64
 	probes      atomic.Int64
 	lostPolls   atomic.Int64 // GetActivityTask answers lost
+	paused      atomic.Bool  // workers take no tasks
+	sendSeq     atomic.Int64
 	probeRepeat atomic.Int64
 
 	// results of verify
 	statuses       map[string]int
 	inFlight       []int
-	retried        int // activity attempts that timed out
-	retriedStarted int // ... after a worker took them
-	spanned        int // executions that were running across at least one kill
+	queuedAtKill   []int // activity tasks waiting for a worker
+	retried        int   // activity attempts that timed out
+	retriedStarted int   // ... after a worker took them
+	spanned        int   // executions that were running across at least one kill
 	events         int
 	verifyErrs     int
 }
 
-func newCrashHarness(t *testing.T, c *sfn.Client, rng *rand.Rand) *crashHarness {
-	return &crashHarness{t: t, c: c, rng: rng, sms: map[string]string{}, refs: map[string]string{},
+func newCrashHarness(t *testing.T, c *sfn.Client) *crashHarness {
+	return &crashHarness{t: t, c: c, sms: map[string]string{}, refs: map[string]string{},
 		byName: map[string]*crashExec{}, tokens: map[string]int{}, statuses: map[string]int{}}
 }
 
@@ -565,9 +619,11 @@ func callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 func (h *crashHarness) startExec(ctx context.Context, x *crashExec) {
 	for attempt := 0; ctx.Err() == nil; attempt++ {
 		cctx, cancel := callCtx(ctx)
+		began := time.Now()
 		out, err := h.c.StartExecution(cctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(x.sm),
 			Name: aws.String(x.name), Input: aws.String(x.input)})
 		cancel()
+		x.logCall("StartExecution", began, out, err)
 		code := apiCode(err)
 		x.mu.Lock()
 		lost := x.lostAnswers
@@ -612,8 +668,10 @@ func (h *crashHarness) probe(ctx context.Context, x *crashExec) {
 	}
 	cctx, cancel := callCtx(ctx)
 	defer cancel()
+	began := time.Now()
 	out, err := h.c.StartExecution(cctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(x.sm),
 		Name: aws.String(x.name), Input: aws.String(x.input)})
+	x.logCall("repeated StartExecution", began, out, err)
 	h.probes.Add(1)
 	switch code := apiCode(err); {
 	case err == nil:
@@ -643,8 +701,9 @@ func (h *crashHarness) starter(ctx context.Context, loadDone <-chan struct{}, id
 		x := h.newExec(kind, fmt.Sprintf("%s-%d-%d", kind.name, id, seq), rng.IntN(1000))
 		h.startExec(ctx, x)
 		mine = append(mine, x)
-		if rng.IntN(10) == 0 {
-			h.probe(ctx, mine[rng.IntN(len(mine))])
+		if rng.IntN(4) == 0 {
+			// Mostly one of the last few, which likely still runs.
+			h.probe(ctx, mine[max(0, len(mine)-1-rng.IntN(min(len(mine), 8)))])
 		}
 		// Pace the load: about a hundred starts a second per starter.
 		time.Sleep(time.Duration(rng.IntN(15)) * time.Millisecond)
@@ -685,7 +744,7 @@ func (h *crashHarness) stopper(ctx context.Context, loadDone <-chan struct{}, rn
 
 // stopExec stops x and retries until the answer is known.
 func (h *crashHarness) stopExec(ctx context.Context, x *crashExec, cause string) {
-	for attempt := 0; ctx.Err() == nil; attempt++ {
+	for ctx.Err() == nil {
 		s := &crashStop{cause: cause}
 		x.mu.Lock()
 		x.stops = append(x.stops, s)
@@ -713,6 +772,10 @@ func (h *crashHarness) stopExec(ctx context.Context, x *crashExec, cause string)
 // a unique mark, retrying SendTaskSuccess until the answer is known.
 func (h *crashHarness) worker(ctx context.Context, id int, rng *rand.Rand) {
 	for ctx.Err() == nil {
+		if h.paused.Load() {
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
 		pctx, cancel := context.WithTimeout(ctx, 70*time.Second)
 		task, err := h.c.GetActivityTask(pctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(h.act),
 			WorkerName: aws.String(fmt.Sprintf("w%d", id))})
@@ -760,15 +823,22 @@ func (h *crashHarness) worker(ctx context.Context, id int, rng *rand.Rand) {
 		if rng.IntN(4) == 0 {
 			time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
 		}
-		for attempt := 0; ctx.Err() == nil; attempt++ {
-			s := &crashSend{exec: fmt.Sprint(name), output: fmt.Sprintf(`{"doubled":%d,"mark":"w%d-%s-%d"}`, 2*n, id, name, attempt)}
+		for ctx.Err() == nil {
+			// The mark makes every answer unique, so that the history tells
+			// which one went through.
+			mark := fmt.Sprintf("w%d-%s-%d", id, name, h.sendSeq.Add(1))
+			s := &crashSend{exec: fmt.Sprint(name), output: fmt.Sprintf(`{"doubled":%d,"mark":%q}`, 2*n, mark)}
 			h.mu.Lock()
 			h.sends = append(h.sends, s)
 			h.mu.Unlock()
 			cctx, cancel := callCtx(ctx)
+			sentAt := time.Now()
 			_, err := h.c.SendTaskSuccess(cctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(token), Output: aws.String(s.output)})
 			cancel()
 			code := apiCode(err)
+			h.mu.Lock()
+			s.sentAt, s.answeredAt = sentAt, time.Now()
+			h.mu.Unlock()
 			if err == nil || code != "" {
 				h.mu.Lock()
 				s.acked, s.code = err == nil, code
@@ -791,9 +861,10 @@ func (h *crashHarness) noteKill(at time.Time) {
 	h.mu.Unlock()
 }
 
-func (h *crashHarness) noteRestart(k int, ready time.Duration) {
+func (h *crashHarness) noteRestart(ready time.Duration) {
 	h.mu.Lock()
 	h.restarts = append(h.restarts, ready)
+	h.readyAt = append(h.readyAt, time.Now())
 	h.lostAtKill = append(h.lostAtKill, int(h.cycleLost.Swap(0)))
 	h.mu.Unlock()
 }
@@ -928,6 +999,8 @@ func (h *crashHarness) verify(ctx context.Context) {
 		mu.Unlock()
 	}
 	h.inFlight = make([]int, len(h.kills))
+	h.queuedAtKill = make([]int, len(h.kills))
+	h.queuedAtKill = make([]int, len(h.kills))
 	jobs := make(chan *crashExec)
 	var wg sync.WaitGroup
 	for range 4 {
@@ -953,7 +1026,11 @@ func (h *crashHarness) verify(ctx context.Context) {
 		n := succeeded[s.output]
 		switch {
 		case s.acked && n != 1:
-			fail("%s: acknowledged SendTaskSuccess %s is in the history %d times, want once", s.exec, s.output, n)
+			var story string
+			if x := h.byName[s.exec]; x != nil {
+				story = h.story(ctx, x)
+			}
+			fail("%s: acknowledged SendTaskSuccess %s is in the history %d times, want once%s", s.exec, s.output, n, story)
 		case n > 1:
 			fail("%s: SendTaskSuccess %s is in the history %d times", s.exec, s.output, n)
 		}
@@ -1032,7 +1109,7 @@ func (h *crashHarness) verifyExec(ctx context.Context, x *crashExec, fail func(s
 		fail("%s: exists but StartExecution was never sent", x.name)
 	}
 	if acked && !d.StartDate.Equal(startDate) {
-		fail("%s: start date %v, acknowledged %v (started twice?)", x.name, d.StartDate.UTC(), startDate)
+		fail("%s: start date %s, acknowledged %s (started twice?)%s", x.name, stamp(*d.StartDate), stamp(startDate), h.story(ctx, x))
 	}
 	if aws.ToString(d.Input) != x.input {
 		fail("%s: input %s, sent %s", x.name, aws.ToString(d.Input), x.input)
@@ -1093,7 +1170,7 @@ func (h *crashHarness) verifyExec(ctx context.Context, x *crashExec, fail func(s
 		}
 		if e.Timestamp != nil {
 			if e.Timestamp.Before(last) {
-				fail("%s: event %d (%s) at %v is earlier than the one before at %v", x.name, e.Id, e.Type, e.Timestamp, last)
+				fail("%s: event %d (%s) at %s is earlier than the one before at %s%s", x.name, e.Id, e.Type, stamp(*e.Timestamp), stamp(last), h.story(ctx, x))
 			}
 			last = *e.Timestamp
 		}
@@ -1159,6 +1236,27 @@ func (h *crashHarness) verifyExec(ctx context.Context, x *crashExec, fail func(s
 	h.retried += retries
 	h.retriedStarted += retries - unstarted
 	h.events += len(evs)
+	// Activity attempts scheduled but not handed out at each kill.
+	var scheduled []time.Time
+	var started []time.Time
+	for _, e := range evs {
+		switch e.Type {
+		case types.HistoryEventTypeActivityScheduled:
+			scheduled = append(scheduled, aws.ToTime(e.Timestamp))
+			started = append(started, time.Time{})
+		case types.HistoryEventTypeActivityStarted:
+			if n := len(started); n > 0 {
+				started[n-1] = aws.ToTime(e.Timestamp)
+			}
+		}
+	}
+	for i, k := range h.kills {
+		for j := range scheduled {
+			if scheduled[j].Before(k) && (started[j].IsZero() || started[j].After(k)) {
+				h.queuedAtKill[i]++
+			}
+		}
+	}
 	spans := false
 	for i, k := range h.kills {
 		if d.StartDate.Before(k) && (d.StopDate == nil || d.StopDate.After(k)) {
@@ -1169,6 +1267,40 @@ func (h *crashHarness) verifyExec(ctx context.Context, x *crashExec, fail func(s
 	if spans {
 		h.spanned++
 	}
+}
+
+// story tells what happened to x, for a failure message: the calls, the
+// kills and the history.
+func (h *crashHarness) story(ctx context.Context, x *crashExec) string {
+	var b strings.Builder
+	x.mu.Lock()
+	for _, c := range x.calls {
+		fmt.Fprintf(&b, "\n    %s", c)
+	}
+	for _, st := range x.stops {
+		if st.acked {
+			fmt.Fprintf(&b, "\n    StopExecution %s: acknowledged at %s, stop date %s", st.cause, stamp(st.ackedAt), stamp(st.stopDate))
+		} else {
+			fmt.Fprintf(&b, "\n    StopExecution %s: answer lost", st.cause)
+		}
+	}
+	x.mu.Unlock()
+	for _, s := range h.sends {
+		if s.exec == x.name {
+			fmt.Fprintf(&b, "\n    SendTaskSuccess %s..%s %s: acknowledged %v %s", stamp(s.sentAt), stamp(s.answeredAt), s.output, s.acked, s.code)
+		}
+	}
+	for i, k := range h.kills {
+		fmt.Fprintf(&b, "\n    kill %d at %s, ready again at %s", i+1, stamp(k), stamp(h.readyAt[i]))
+	}
+	evs, err := h.history(ctx, x.arn)
+	if err != nil {
+		fmt.Fprintf(&b, "\n    history: %v", err)
+	}
+	for _, e := range evs {
+		fmt.Fprintf(&b, "\n    event %d %s %s", e.Id, stamp(aws.ToTime(e.Timestamp)), e.Type)
+	}
+	return b.String()
 }
 
 func (h *crashHarness) report(build, load, drain, verify, total time.Duration) {
@@ -1206,8 +1338,8 @@ func (h *crashHarness) report(build, load, drain, verify, total time.Duration) {
 	t.Logf("StopExecution: sent for %d executions, %d acknowledged; StartExecution repeated for %d acknowledged executions (%d still running)",
 		stops, stopAcked, h.probes.Load(), h.probeRepeat.Load())
 	for i, k := range h.kills {
-		t.Logf("kill %d at +%v: %d executions in flight, %d StartExecution answers cut off; ready again after %v",
-			i+1, k.Sub(h.kills[0]).Round(time.Millisecond), h.inFlight[i], h.lostAtKill[i], h.restarts[i].Round(time.Millisecond))
+		t.Logf("kill %d at +%v: %d executions in flight, %d activity tasks queued, %d StartExecution answers cut off; ready again after %v",
+			i+1, k.Sub(h.kills[0]).Round(time.Millisecond), h.inFlight[i], h.queuedAtKill[i], h.lostAtKill[i], h.restarts[i].Round(time.Millisecond))
 	}
 	t.Logf("time: build %v, load %v, drain %v, verify %v, total %v",
 		build.Round(time.Millisecond), load.Round(time.Millisecond), drain.Round(time.Millisecond), verify.Round(time.Millisecond), total.Round(time.Millisecond))
