@@ -91,6 +91,18 @@ func newError(name, cause string) errorInfo {
 	return errorInfo{Error: name, Cause: cause, HasError: true, HasCause: true}
 }
 
+// MaxExecutionTime is the longest a STANDARD execution may run on AWS.
+const MaxExecutionTime = 365 * 24 * time.Hour
+
+// executionTimeout is the definition's TimeoutSeconds, or AWS's one-year
+// limit.
+func (x *Execution) executionTimeout() time.Duration {
+	if x.def.TimeoutSeconds > 0 {
+		return time.Duration(x.def.TimeoutSeconds) * time.Second
+	}
+	return MaxExecutionTime
+}
+
 // Status returns the execution's status.
 func (x *Execution) Status() Status { return x.status }
 
@@ -150,9 +162,7 @@ func Start(def *asl.Definition, input jsonvalue.Value, opts Options) (*Execution
 	x.root = root
 	ev := x.emit(root, ExecutionStarted, &ExecutionStartedDetails{Input: input, RoleArn: opts.RoleArn})
 	_ = ev
-	if def.TimeoutSeconds > 0 {
-		x.startTimer(timerExecution, opts.StartTime.Add(time.Duration(def.TimeoutSeconds)*time.Second), nil)
-	}
+	x.startTimer(timerExecution, opts.StartTime.Add(x.executionTimeout()), nil)
 	root.begin(def.Start, input)
 	x.run()
 	return x, x.flush()
@@ -289,9 +299,7 @@ func (x *Execution) redrive() {
 	x.runq, x.head = nil, 0
 	root := x.root
 	x.emit(root, ExecutionRedriven, &RedriveDetails{RedriveCount: x.opts.RedriveCount})
-	if x.def.TimeoutSeconds > 0 {
-		x.startTimer(timerExecution, x.now.Add(time.Duration(x.def.TimeoutSeconds)*time.Second), nil)
-	}
+	x.startTimer(timerExecution, x.now.Add(x.executionTimeout()), nil)
 	root.redrive()
 }
 
