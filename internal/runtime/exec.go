@@ -113,7 +113,11 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (row *store.Execut
 		x, step := interp.Start(def, input, e.options(r, req.StateMachineName))
 		l := &live{row: *r, x: x, def: def, tasks: map[int64]*taskState{}, timers: map[string]time.Time{}, smName: req.StateMachineName, saved: map[int64]string{}}
 		ins, steps := l.run([]*interp.Input{nil}, []interp.Step{step}, autoStart(step, r.StartDate))
-		return s.commitSteps(l, true, ins, steps)
+		if err := s.commitSteps(l, true, ins, steps); err != nil {
+			return err
+		}
+		*r = l.row // the row as written: it may have ended already
+		return nil
 	})
 	if errors.Is(err, ErrExecutionExists) || errors.Is(err, store.ErrExists) {
 		old := inMemory
@@ -287,15 +291,24 @@ func (s *shard) commitSteps(l *live, create bool, inputs []*interp.Input, steps 
 			}
 		}
 	}
+	// Timer changes are netted within the write: a timer started and
+	// cancelled by the same write must not stay in the pending index.
+	timerOps := map[string]*store.Pending{} // nil value: remove
+	var timerOrder []string
+	setTimer := func(id string, p *store.Pending) {
+		if _, seen := timerOps[id]; !seen {
+			timerOrder = append(timerOrder, id)
+		}
+		timerOps[id] = p
+	}
 	for i, step := range steps {
 		in := inputs[i]
 		l.track(step, in)
+		if in != nil && in.Kind == interp.InTimerFired {
+			setTimer(in.TimerID, nil)
+		}
 		if len(step.Events) == 0 && in != nil && in.Kind != interp.InTaskHeartbeat && in.Kind != interp.InTaskStarted {
-			// Ignored input: nothing to journal.
-			if in.Kind == interp.InTimerFired {
-				w.RemovePending = append(w.RemovePending, store.PendingKey{Exec: l.row.Arn, Kind: "timer", Key: in.TimerID})
-			}
-			continue
+			continue // ignored input: nothing to journal
 		}
 		l.row.Batches++
 		b := store.Batch{Seq: l.row.Batches, FirstEventID: l.row.EventCount + 1, EventCount: len(step.Events), Events: encodeEvents(step.Events)}
@@ -307,13 +320,17 @@ func (s *shard) commitSteps(l *live, create bool, inputs []*interp.Input, steps 
 		for _, c := range step.Commands {
 			switch c.Kind {
 			case interp.CmdStartTimer:
-				w.AddPending = append(w.AddPending, store.Pending{Exec: l.row.Arn, Kind: "timer", Key: c.TimerID, Due: c.At})
+				setTimer(c.TimerID, &store.Pending{Exec: l.row.Arn, Kind: "timer", Key: c.TimerID, Due: c.At})
 			case interp.CmdCancelTimer:
-				w.RemovePending = append(w.RemovePending, store.PendingKey{Exec: l.row.Arn, Kind: "timer", Key: c.TimerID})
+				setTimer(c.TimerID, nil)
 			}
 		}
-		if in != nil && in.Kind == interp.InTimerFired {
-			w.RemovePending = append(w.RemovePending, store.PendingKey{Exec: l.row.Arn, Kind: "timer", Key: in.TimerID})
+	}
+	for _, id := range timerOrder {
+		if p := timerOps[id]; p != nil {
+			w.AddPending = append(w.AddPending, *p)
+		} else {
+			w.RemovePending = append(w.RemovePending, store.PendingKey{Exec: l.row.Arn, Kind: "timer", Key: id})
 		}
 	}
 	// Tasks: add new ones, update changed states, remove finished ones.
