@@ -106,6 +106,9 @@ func (x *Execution) executionTimeout() time.Duration {
 // Status returns the execution's status.
 func (x *Execution) Status() Status { return x.status }
 
+// Now returns the time of the latest input applied.
+func (x *Execution) Now() time.Time { return x.now }
+
 // StopTime returns the time the execution ended, or zero while it runs.
 func (x *Execution) StopTime() time.Time { return x.stopTime }
 

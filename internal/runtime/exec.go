@@ -456,7 +456,13 @@ func (s *shard) afterCommit(c *completion) {
 	}
 	if c.create {
 		if old := s.live[l.row.Arn]; old != nil && old != l {
-			e.log.Error("execution created twice in memory", "execution", l.row.Arn)
+			// An input reached the execution between its creation reaching
+			// the disk and this moment, and the shard rebuilt it from the
+			// disk; that copy is current. Carry out the creation's effects
+			// and keep it.
+			e.Metrics.transitions.Add(uint64(countTransitions(c.steps)))
+			s.effects(l, c.steps)
+			return
 		}
 		s.live[l.row.Arn] = l
 	}
@@ -554,6 +560,11 @@ func (l *live) run(ins []*interp.Input, steps []interp.Step, queue []interp.Inpu
 	for len(queue) > 0 {
 		in := queue[0]
 		queue = queue[1:]
+		if now := l.x.Now(); in.Time.Before(now) {
+			// Inputs are stamped when they arrive, before they wait in
+			// the shard's queue; history time must not go backwards.
+			in.Time = now
+		}
 		step := l.x.Apply(in)
 		ins = append(ins, &in)
 		steps = append(steps, step)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	goruntime "runtime"
 	"slices"
 	"sort"
@@ -20,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -239,6 +241,7 @@ func (c *crashChild) start() time.Duration {
 		}
 		cmd := exec.Command(c.bin, "serve", "--addr", c.addr, "--data", c.data)
 		cmd.Stdout, cmd.Stderr = f, f
+		dieWithParent(cmd)
 		if err := cmd.Start(); err != nil {
 			f.Close()
 			c.t.Fatalf("start sluice: %v", err)
@@ -258,6 +261,20 @@ func (c *crashChild) start() time.Duration {
 			continue
 		}
 		c.t.Fatalf("sluice incarnation %d did not get ready: %v\n%s", c.n, err, logText)
+	}
+}
+
+// dieWithParent asks the kernel, where it can (Linux, FreeBSD:
+// SysProcAttr.Pdeathsig, set by reflection so that this file builds
+// everywhere), to SIGKILL the child when the test process dies: a test
+// binary killed abruptly (a timeout, a closed pipe) runs no cleanup and
+// would leave a server behind.
+func dieWithParent(cmd *exec.Cmd) {
+	attr := &syscall.SysProcAttr{}
+	f := reflect.ValueOf(attr).Elem().FieldByName("Pdeathsig")
+	if f.IsValid() && f.CanSet() && f.Type() == reflect.TypeOf(syscall.SIGKILL) {
+		f.Set(reflect.ValueOf(syscall.SIGKILL))
+		cmd.SysProcAttr = attr
 	}
 }
 
