@@ -128,7 +128,11 @@ func (s *shard) finished(l *live) {
 			t.cancel()
 		}
 	}
-	e.timers.removeAll(l.row.Arn)
+	ids := make([]string, 0, len(l.timers)+1)
+	for id := range l.timers {
+		ids = append(ids, id)
+	}
+	e.timers.removeAll(l.row.Arn, append(ids, "execution"))
 	e.acts.removeExec(l.row.Arn)
 	e.Metrics.finished(l.row.Status)
 	row := l.row
@@ -251,15 +255,20 @@ func (e *Engine) Stop(ctx context.Context, arn string, errName, cause *string) (
 // activity tasks queued, and tasks that may have been in flight when the
 // process stopped are dispatched again with the same idempotency key.
 func (e *Engine) recover(ctx context.Context) error {
-	items, err := e.st.ListPending(ctx, "")
+	keys, dues, err := e.dueTimers(ctx, time.Now().Add(timerHorizon))
+	if err != nil {
+		return fmt.Errorf("runtime: recover timers: %w", err)
+	}
+	for i, k := range keys {
+		e.timers.add(k.arn, k.id, dues[i])
+	}
+	items, err := e.st.ListPending(ctx, "task")
 	if err != nil {
 		return fmt.Errorf("runtime: recover: %w", err)
 	}
 	redispatch := map[string]bool{}
 	for _, p := range items {
 		switch p.Kind {
-		case "timer":
-			e.timers.add(p.Exec, p.Key, p.Due)
 		case "task":
 			v, _ := jsonvalue.Parse(p.Data)
 			o, _ := v.(*jsonvalue.Object)
@@ -294,6 +303,20 @@ func (e *Engine) recover(ctx context.Context) error {
 	}
 	e.Metrics.recovered.Store(int64(len(redispatch)))
 	return nil
+}
+
+// dueTimers lists the stored timers due by before.
+func (e *Engine) dueTimers(ctx context.Context, before time.Time) ([]timerKey, []time.Time, error) {
+	items, err := e.st.ListPendingBefore(ctx, "timer", before)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys := make([]timerKey, len(items))
+	dues := make([]time.Time, len(items))
+	for i, p := range items {
+		keys[i], dues[i] = timerKey{p.Exec, p.Key}, p.Due
+	}
+	return keys, dues, nil
 }
 
 // fireTimer delivers a due timer. Its lateness is measured when the

@@ -139,6 +139,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	go e.timers.run(e.ctx)
+	go e.timers.loadLoop(e.ctx, e.dueTimers, func(err error) { e.log.Error("load timers", "err", err) })
 	return e, nil
 }
 

@@ -7,19 +7,24 @@ import (
 	"time"
 )
 
-// timerService fires durable timers on time. The due times of all pending
-// timers are kept in a min-heap (a few dozen bytes each, so 100,000
-// waiting executions cost a few megabytes); one goroutine sleeps until the
-// earliest is due. The durable copy is the store's pending index.
+// timerService fires durable timers on time. Timers due within the
+// horizon are kept in a min-heap (about a hundred bytes each); one
+// goroutine sleeps until the earliest is due. Timers further out (such as
+// every execution's one-year limit) stay only in the store's pending
+// index, from which a loader brings them into the heap as their time
+// approaches.
 type timerService struct {
 	mu      sync.Mutex
 	h       timerHeap
 	byKey   map[timerKey]*timerEntry
-	byExec  map[string]map[string]*timerEntry
 	wake    chan struct{}
 	fire    func(arn, id string, due time.Time)
 	metrics *Metrics
+	horizon time.Duration
 }
+
+// timerHorizon is how far ahead timers are held in memory.
+const timerHorizon = 10 * time.Minute
 
 type timerKey struct{ arn, id string }
 
@@ -53,27 +58,31 @@ func (h *timerHeap) Pop() any {
 }
 
 func newTimerService(fire func(arn, id string, due time.Time), m *Metrics) *timerService {
-	return &timerService{byKey: map[timerKey]*timerEntry{}, byExec: map[string]map[string]*timerEntry{},
-		wake: make(chan struct{}, 1), fire: fire, metrics: m}
+	return &timerService{byKey: map[timerKey]*timerEntry{}, wake: make(chan struct{}, 1), fire: fire, metrics: m, horizon: timerHorizon}
 }
 
-// add arms (or moves) a timer.
+// add arms (or moves) a timer. A timer beyond the horizon is left to the
+// loader.
 func (ts *timerService) add(arn, id string, due time.Time) {
 	ts.mu.Lock()
 	k := timerKey{arn, id}
+	far := due.After(time.Now().Add(ts.horizon))
 	if t := ts.byKey[k]; t != nil {
+		if far {
+			ts.removeLocked(t)
+			ts.mu.Unlock()
+			return
+		}
 		t.due = due
 		heap.Fix(&ts.h, t.index)
 	} else {
+		if far {
+			ts.mu.Unlock()
+			return
+		}
 		t := &timerEntry{key: k, due: due}
 		heap.Push(&ts.h, t)
 		ts.byKey[k] = t
-		m := ts.byExec[arn]
-		if m == nil {
-			m = map[string]*timerEntry{}
-			ts.byExec[arn] = m
-		}
-		m[id] = t
 	}
 	first := ts.h[0].key == k
 	ts.mu.Unlock()
@@ -94,12 +103,6 @@ func (ts *timerService) removeLocked(t *timerEntry) {
 		heap.Remove(&ts.h, t.index)
 	}
 	delete(ts.byKey, t.key)
-	if m := ts.byExec[t.key.arn]; m != nil {
-		delete(m, t.key.id)
-		if len(m) == 0 {
-			delete(ts.byExec, t.key.arn)
-		}
-	}
 }
 
 // remove disarms a timer.
@@ -111,13 +114,39 @@ func (ts *timerService) remove(arn, id string) {
 	ts.mu.Unlock()
 }
 
-// removeAll disarms every timer of an execution.
-func (ts *timerService) removeAll(arn string) {
+// removeAll disarms the given timers of an execution.
+func (ts *timerService) removeAll(arn string, ids []string) {
 	ts.mu.Lock()
-	for _, t := range ts.byExec[arn] {
-		ts.removeLocked(t)
+	for _, id := range ids {
+		if t := ts.byKey[timerKey{arn, id}]; t != nil {
+			ts.removeLocked(t)
+		}
 	}
 	ts.mu.Unlock()
+}
+
+// load brings the stored timers due within the horizon into the heap,
+// now and then every half horizon, until ctx ends.
+func (ts *timerService) loadLoop(ctx context.Context, list func(ctx context.Context, before time.Time) ([]timerKey, []time.Time, error), logErr func(error)) {
+	tick := time.NewTicker(ts.horizon / 2)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		keys, dues, err := list(ctx, time.Now().Add(ts.horizon))
+		if err != nil {
+			if ctx.Err() == nil {
+				logErr(err)
+			}
+			continue
+		}
+		for i, k := range keys {
+			ts.add(k.arn, k.id, dues[i])
+		}
+	}
 }
 
 // Len returns the number of armed timers.

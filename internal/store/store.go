@@ -192,6 +192,9 @@ type Store interface {
 	// ListPending returns every pending item of the given kind, or of all
 	// kinds for "".
 	ListPending(ctx context.Context, kind string) ([]Pending, error)
+	// ListPendingBefore returns the pending items of kind due at or before
+	// before, in due order.
+	ListPendingBefore(ctx context.Context, kind string, before time.Time) ([]Pending, error)
 
 	// PutRecord inserts a record when rev is 0 (ErrExists if the key is
 	// taken) or replaces it when rev is its current revision (ErrConflict

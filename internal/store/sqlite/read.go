@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/sluice-run/sluice/internal/store"
 )
@@ -38,6 +39,7 @@ type readStmts struct {
 	running        *sql.Stmt
 	pendingAll     *sql.Stmt
 	pendingKind    *sql.Stmt
+	pendingDue     *sql.Stmt
 	getRecord      *sql.Stmt
 	listRecords    *sql.Stmt
 	listRecordsPar *sql.Stmt
@@ -57,6 +59,7 @@ func (r *readStmts) prepare(db *sql.DB) error {
 		{&r.running, "SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY start_date, arn"},
 		{&r.pendingAll, pendingCols + "ORDER BY kind, due, exec, key"},
 		{&r.pendingKind, pendingCols + "WHERE kind = ? ORDER BY due, exec, key"},
+		{&r.pendingDue, pendingCols + "WHERE kind = ? AND due <= ? ORDER BY due, exec, key"},
 		{&r.getRecord, recordCols + "WHERE kind = ? AND key = ?"},
 		{&r.listRecords, recordCols + "WHERE kind = ? AND key > ? ORDER BY key LIMIT ?"},
 		{&r.listRecordsPar, recordCols + "WHERE kind = ? AND parent = ? AND key > ? ORDER BY key LIMIT ?"},
@@ -72,7 +75,7 @@ func (r *readStmts) prepare(db *sql.DB) error {
 
 func (r *readStmts) close() {
 	for _, st := range []*sql.Stmt{r.getExec, r.execExists, r.readBatches, r.running, r.pendingAll,
-		r.pendingKind, r.getRecord, r.listRecords, r.listRecordsPar} {
+		r.pendingKind, r.pendingDue, r.getRecord, r.listRecords, r.listRecordsPar} {
 		if st != nil {
 			st.Close()
 		}
@@ -370,14 +373,27 @@ func (s *Store) RunningExecutions(ctx context.Context) ([]string, error) {
 // ListPending implements store.Store. Items come ordered by kind, then due
 // time (items without one first), then execution and key.
 func (s *Store) ListPending(ctx context.Context, kind string) ([]store.Pending, error) {
+	return s.listPending(ctx, kind, time.Time{})
+}
+
+// ListPendingBefore returns the pending items of kind due at or before
+// before, in due order.
+func (s *Store) ListPendingBefore(ctx context.Context, kind string, before time.Time) ([]store.Pending, error) {
+	return s.listPending(ctx, kind, before)
+}
+
+func (s *Store) listPending(ctx context.Context, kind string, before time.Time) ([]store.Pending, error) {
 	if s.closed.Load() {
 		return nil, store.ErrClosed
 	}
 	var rows *sql.Rows
 	var err error
-	if kind == "" {
+	switch {
+	case !before.IsZero():
+		rows, err = s.rd.pendingDue.QueryContext(ctx, kind, before.UnixNano())
+	case kind == "":
 		rows, err = s.rd.pendingAll.QueryContext(ctx)
-	} else {
+	default:
 		rows, err = s.rd.pendingKind.QueryContext(ctx, kind)
 	}
 	if err != nil {

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"Pending/AddReplaceRemove", testPending},
 		{"Pending/ListByKind", testPendingKinds},
 		{"Pending/RemoveThenAdd", testPendingRemoveThenAdd},
+		{"Pending/Before", testPendingBefore},
 		{"Records/InWrite", testRecordsInWrite},
 		{"Records/PutRecord", testPutRecord},
 		{"Records/Get", testGetRecord},
@@ -1587,4 +1588,21 @@ func testClosed(t *testing.T, s store.Store) {
 	_, _, err = s.ListRecords(ctx, "k", "", store.Page{})
 	wantErr(t, "ListRecords", err, store.ErrClosed)
 	wantErr(t, "DeleteRecord", s.DeleteRecord(ctx, "k", "k"), store.ErrClosed)
+}
+
+func testPendingBefore(t *testing.T, s store.Store) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var add []store.Pending
+	for i := 0; i < 5; i++ {
+		add = append(add, store.Pending{Exec: fmt.Sprintf("e%d", i), Kind: "timer", Key: "k", Due: t0.Add(time.Duration(4-i) * time.Hour)})
+	}
+	add = append(add, store.Pending{Exec: "x", Kind: "task", Key: "k"})
+	mustCommit(t, s, &store.Write{AddPending: add})
+	got, err := s.ListPendingBefore(context.Background(), "timer", t0.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys := pendingKeys(got); !slices.Equal(keys, []string{"e4/timer/k", "e3/timer/k", "e2/timer/k"}) {
+		t.Errorf("ListPendingBefore: %v, want the three due by +2h in due order", keys)
+	}
 }
