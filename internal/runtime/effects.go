@@ -16,6 +16,7 @@ import (
 	"github.com/sluice-run/sluice/internal/interp"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 	"github.com/sluice-run/sluice/internal/store"
+	"github.com/sluice-run/sluice/internal/timer"
 )
 
 func randRead(b []byte) {
@@ -34,9 +35,9 @@ func (s *shard) effects(l *live, steps []interp.Step) {
 		for _, c := range step.Commands {
 			switch c.Kind {
 			case interp.CmdStartTimer:
-				e.timers.add(arn, c.TimerID, c.At)
+				e.timers.Add(arn, c.TimerID, c.At)
 			case interp.CmdCancelTimer:
-				e.timers.remove(arn, c.TimerID)
+				e.timers.Remove(arn, c.TimerID)
 			case interp.CmdScheduleTask:
 				t := l.tasks[c.TaskID]
 				if t == nil {
@@ -132,7 +133,7 @@ func (s *shard) finished(l *live) {
 	for id := range l.timers {
 		ids = append(ids, id)
 	}
-	e.timers.removeAll(l.row.Arn, append(ids, "execution"))
+	e.timers.RemoveAll(l.row.Arn, append(ids, "execution"))
 	e.acts.removeExec(l.row.Arn)
 	e.Metrics.finished(l.row.Status)
 	row := l.row
@@ -255,12 +256,12 @@ func (e *Engine) Stop(ctx context.Context, arn string, errName, cause *string) (
 // activity tasks queued, and tasks that may have been in flight when the
 // process stopped are dispatched again with the same idempotency key.
 func (e *Engine) recover(ctx context.Context) error {
-	keys, dues, err := e.dueTimers(ctx, time.Now().Add(timerHorizon))
+	keys, dues, err := e.dueTimers(ctx, time.Now().Add(timer.Horizon))
 	if err != nil {
 		return fmt.Errorf("runtime: recover timers: %w", err)
 	}
 	for i, k := range keys {
-		e.timers.add(k.arn, k.id, dues[i])
+		e.timers.Add(k.Owner, k.ID, dues[i])
 	}
 	items, err := e.st.ListPending(ctx, "task")
 	if err != nil {
@@ -306,15 +307,15 @@ func (e *Engine) recover(ctx context.Context) error {
 }
 
 // dueTimers lists the stored timers due by before.
-func (e *Engine) dueTimers(ctx context.Context, before time.Time) ([]timerKey, []time.Time, error) {
+func (e *Engine) dueTimers(ctx context.Context, before time.Time) ([]timer.Key, []time.Time, error) {
 	items, err := e.st.ListPendingBefore(ctx, "timer", before)
 	if err != nil {
 		return nil, nil, err
 	}
-	keys := make([]timerKey, len(items))
+	keys := make([]timer.Key, len(items))
 	dues := make([]time.Time, len(items))
 	for i, p := range items {
-		keys[i], dues[i] = timerKey{p.Exec, p.Key}, p.Due
+		keys[i], dues[i] = timer.Key{Owner: p.Exec, ID: p.Key}, p.Due
 	}
 	return keys, dues, nil
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/sluice-run/sluice/internal/asl"
 	"github.com/sluice-run/sluice/internal/store"
+	"github.com/sluice-run/sluice/internal/timer"
 )
 
 // EngineVersion is recorded with each execution; it changes when the
@@ -75,7 +76,7 @@ type Engine struct {
 	secret []byte
 
 	shards []*shard
-	timers *timerService
+	timers *timer.Service
 	acts   *activityQueues
 	runs   *mapRuns
 
@@ -126,7 +127,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e.secret = secret
-	e.timers = newTimerService(e.fireTimer, e.Metrics)
+	e.timers = timer.New(e.fireTimer, func(late time.Duration) { e.Metrics.timerLateness.observe(late.Seconds()) })
 	for i := 0; i < cfg.Shards; i++ {
 		s := &shard{e: e, jobs: make(chan func(*shard), 1024), live: map[string]*live{}, lru: list.New(),
 			completions: make(chan *completion, 4096), wake: make(chan struct{}, 1)}
@@ -138,8 +139,8 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.Close(context.Background())
 		return nil, err
 	}
-	go e.timers.run(e.ctx)
-	go e.timers.loadLoop(e.ctx, e.dueTimers, func(err error) { e.log.Error("load timers", "err", err) })
+	go e.timers.Run(e.ctx)
+	go e.timers.LoadLoop(e.ctx, e.dueTimers, func(err error) { e.log.Error("load timers", "err", err) })
 	return e, nil
 }
 

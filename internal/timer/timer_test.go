@@ -1,4 +1,4 @@
-package runtime
+package timer
 
 import (
 	"context"
@@ -13,27 +13,27 @@ func TestTimerHorizon(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	fired := map[string]time.Duration{}
-	ts := newTimerService(func(arn, id string, due time.Time) {
+	ts := New(func(arn, id string, due time.Time) {
 		mu.Lock()
 		fired[id] = time.Since(due)
 		mu.Unlock()
-	}, newMetrics())
-	ts.horizon = 200 * time.Millisecond
+	}, nil)
+	ts.SetHorizon(200 * time.Millisecond)
 	far := time.Now().Add(500 * time.Millisecond)
 	near := time.Now().Add(50 * time.Millisecond)
-	ts.add("x", "far", far)
-	ts.add("x", "near", near)
+	ts.Add("x", "far", far)
+	ts.Add("x", "near", near)
 	if ts.Len() != 1 {
 		t.Fatalf("heap holds %d timers, want only the near one", ts.Len())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go ts.run(ctx)
-	go ts.loadLoop(ctx, func(ctx context.Context, before time.Time) ([]timerKey, []time.Time, error) {
+	go ts.Run(ctx)
+	go ts.LoadLoop(ctx, func(ctx context.Context, before time.Time) ([]Key, []time.Time, error) {
 		if far.After(before) {
 			return nil, nil, nil
 		}
-		return []timerKey{{"x", "far"}}, []time.Time{far}, nil
+		return []Key{{"x", "far"}}, []time.Time{far}, nil
 	}, func(err error) { t.Error(err) })
 	deadline := time.Now().Add(3 * time.Second)
 	for {

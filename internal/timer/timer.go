@@ -1,4 +1,8 @@
-package runtime
+// Package timer fires many durable timers on time: those due within a
+// horizon are kept in a min-heap served by one goroutine; later ones stay
+// in the store until a loader brings them in. The runtime uses it for
+// executions' timers, the event bus for delivery retries and schedules.
+package timer
 
 import (
 	"container/heap"
@@ -13,23 +17,25 @@ import (
 // every execution's one-year limit) stay only in the store's pending
 // index, from which a loader brings them into the heap as their time
 // approaches.
-type timerService struct {
+type Service struct {
 	mu      sync.Mutex
 	h       timerHeap
-	byKey   map[timerKey]*timerEntry
+	byKey   map[Key]*timerEntry
 	wake    chan struct{}
-	fire    func(arn, id string, due time.Time)
-	metrics *Metrics
+	fire    func(owner, id string, due time.Time)
+	observe func(late time.Duration)
 	horizon time.Duration
 }
 
-// timerHorizon is how far ahead timers are held in memory.
-const timerHorizon = 10 * time.Minute
+// Horizon is how far ahead timers are held in memory by default.
+const Horizon = 10 * time.Minute
 
-type timerKey struct{ arn, id string }
+// Key identifies a timer: an owner (an execution ARN, a rule) and a name
+// within it.
+type Key struct{ Owner, ID string }
 
 type timerEntry struct {
-	key   timerKey
+	key   Key
 	due   time.Time
 	index int
 }
@@ -57,15 +63,21 @@ func (h *timerHeap) Pop() any {
 	return t
 }
 
-func newTimerService(fire func(arn, id string, due time.Time), m *Metrics) *timerService {
-	return &timerService{byKey: map[timerKey]*timerEntry{}, wake: make(chan struct{}, 1), fire: fire, metrics: m, horizon: timerHorizon}
+// New returns a timer service that calls fire for each due timer, from
+// its own goroutine (fire must not block for long), and observe with the
+// lateness of each firing when observe is not nil.
+func New(fire func(owner, id string, due time.Time), observe func(late time.Duration)) *Service {
+	return &Service{byKey: map[Key]*timerEntry{}, wake: make(chan struct{}, 1), fire: fire, observe: observe, horizon: Horizon}
 }
 
-// add arms (or moves) a timer. A timer beyond the horizon is left to the
+// SetHorizon changes how far ahead timers are held in memory (for tests).
+func (ts *Service) SetHorizon(d time.Duration) { ts.horizon = d }
+
+// Add arms (or moves) a timer. A timer beyond the horizon is left to the
 // loader.
-func (ts *timerService) add(arn, id string, due time.Time) {
+func (ts *Service) Add(arn, id string, due time.Time) {
 	ts.mu.Lock()
-	k := timerKey{arn, id}
+	k := Key{arn, id}
 	far := due.After(time.Now().Add(ts.horizon))
 	if t := ts.byKey[k]; t != nil {
 		if far {
@@ -91,43 +103,44 @@ func (ts *timerService) add(arn, id string, due time.Time) {
 	}
 }
 
-func (ts *timerService) poke() {
+func (ts *Service) poke() {
 	select {
 	case ts.wake <- struct{}{}:
 	default:
 	}
 }
 
-func (ts *timerService) removeLocked(t *timerEntry) {
+func (ts *Service) removeLocked(t *timerEntry) {
 	if t.index >= 0 {
 		heap.Remove(&ts.h, t.index)
 	}
 	delete(ts.byKey, t.key)
 }
 
-// remove disarms a timer.
-func (ts *timerService) remove(arn, id string) {
+// Remove disarms a timer.
+func (ts *Service) Remove(arn, id string) {
 	ts.mu.Lock()
-	if t := ts.byKey[timerKey{arn, id}]; t != nil {
+	if t := ts.byKey[Key{arn, id}]; t != nil {
 		ts.removeLocked(t)
 	}
 	ts.mu.Unlock()
 }
 
-// removeAll disarms the given timers of an execution.
-func (ts *timerService) removeAll(arn string, ids []string) {
+// RemoveAll disarms the given timers of an execution.
+func (ts *Service) RemoveAll(arn string, ids []string) {
 	ts.mu.Lock()
 	for _, id := range ids {
-		if t := ts.byKey[timerKey{arn, id}]; t != nil {
+		if t := ts.byKey[Key{arn, id}]; t != nil {
 			ts.removeLocked(t)
 		}
 	}
 	ts.mu.Unlock()
 }
 
-// load brings the stored timers due within the horizon into the heap,
-// now and then every half horizon, until ctx ends.
-func (ts *timerService) loadLoop(ctx context.Context, list func(ctx context.Context, before time.Time) ([]timerKey, []time.Time, error), logErr func(error)) {
+// LoadLoop brings the stored timers due within the horizon into the heap
+// every half horizon, until ctx ends. list returns the stored timers due
+// by before.
+func (ts *Service) LoadLoop(ctx context.Context, list func(ctx context.Context, before time.Time) ([]Key, []time.Time, error), logErr func(error)) {
 	tick := time.NewTicker(ts.horizon / 2)
 	defer tick.Stop()
 	for {
@@ -144,20 +157,20 @@ func (ts *timerService) loadLoop(ctx context.Context, list func(ctx context.Cont
 			continue
 		}
 		for i, k := range keys {
-			ts.add(k.arn, k.id, dues[i])
+			ts.Add(k.Owner, k.ID, dues[i])
 		}
 	}
 }
 
 // Len returns the number of armed timers.
-func (ts *timerService) Len() int {
+func (ts *Service) Len() int {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	return len(ts.h)
 }
 
-// run fires timers until ctx ends.
-func (ts *timerService) run(ctx context.Context) {
+// Run fires timers until ctx ends.
+func (ts *Service) Run(ctx context.Context) {
 	tm := time.NewTimer(time.Hour)
 	defer tm.Stop()
 	for {
@@ -175,8 +188,10 @@ func (ts *timerService) run(ctx context.Context) {
 		}
 		ts.mu.Unlock()
 		for _, t := range due {
-			ts.metrics.timerLateness.observe(now.Sub(t.due).Seconds())
-			ts.fire(t.key.arn, t.key.id, t.due)
+			if ts.observe != nil {
+				ts.observe(now.Sub(t.due))
+			}
+			ts.fire(t.key.Owner, t.key.ID, t.due)
 		}
 		if len(due) > 0 {
 			continue
