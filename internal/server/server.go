@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sluice-run/sluice/internal/awsapi"
+	"github.com/sluice-run/sluice/internal/bus"
 	"github.com/sluice-run/sluice/internal/httptask"
 	"github.com/sluice-run/sluice/internal/metrics"
 	"github.com/sluice-run/sluice/internal/runtime"
@@ -51,6 +52,7 @@ type Server struct {
 	st       store.Store
 	engine   *runtime.Engine
 	sfn      *sfn.Service
+	bus      *bus.Service
 	registry *metrics.Registry
 	apiLat   *metrics.Histogram
 	http     *http.Server
@@ -107,6 +109,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{lock: lock, cfg: cfg, log: cfg.Logger, st: st, engine: eng, registry: &metrics.Registry{}, done: make(chan struct{})}
 	s.sfn = sfn.New(st, eng, cfg.Account)
 	s.sfn.Register(res)
+	s.bus, err = bus.New(ctx, bus.Config{Store: st, Account: cfg.Account, Region: cfg.Region, Logger: cfg.Logger, StateMachines: s.sfn})
+	if err != nil {
+		eng.Close(context.Background())
+		st.Close()
+		unlock(lock)
+		return nil, fmt.Errorf("server: start event buses: %w", err)
+	}
+	inv.Connections = s.bus
+	s.bus.Metrics().Register(s.registry)
 	s.apiLat = &metrics.Histogram{Name: "sluice_api_request_duration_seconds", Help: "API request latency by operation.",
 		Label: "operation", Buckets: metrics.LatencyBuckets}
 	s.registry.Register(s.apiLat)
@@ -158,6 +169,9 @@ func (s *Server) shutdown(ctx context.Context) error {
 		}
 		<-s.done
 	}
+	if err := s.bus.Close(ctx); err != nil && first == nil {
+		first = err
+	}
 	if err := s.engine.Close(ctx); err != nil && first == nil {
 		first = err
 	}
@@ -190,6 +204,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && prefix == sfn.TargetPrefix {
 		start := time.Now()
 		s.sfn.ServeHTTP(w, r)
+		s.apiLat.Observe(op, time.Since(start).Seconds())
+		return
+	}
+	if r.Method == http.MethodPost && prefix == bus.TargetPrefix {
+		start := time.Now()
+		s.bus.ServeHTTP(w, r)
 		s.apiLat.Observe(op, time.Since(start).Seconds())
 		return
 	}

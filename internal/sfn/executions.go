@@ -668,3 +668,32 @@ func (s *Service) redriveExecution(ctx context.Context, c *call) (any, error) {
 
 var _ = json.Marshal
 var _ = interp.StatusRunning
+
+// StartForTarget starts an execution for an EventBridge target: name is
+// derived from the event and target, so a retried delivery finds the
+// execution it started before instead of starting another.
+func (s *Service) StartForTarget(ctx context.Context, stateMachineArn, name string, input []byte) (string, error) {
+	in := string(input)
+	text, err := checkInput(&in)
+	if err != nil {
+		return "", err
+	}
+	t, err := s.resolve(ctx, stateMachineArn)
+	if err != nil {
+		return "", err
+	}
+	if t.typ == "EXPRESS" {
+		arn := strings.Replace(t.sm.Arn, ":stateMachine:", ":express:", 1) + ":" + name + ":" + newUUID()
+		s.express.startAsync(t, arn, name, text)
+		return arn, nil
+	}
+	row, err := s.start(ctx, t, name, text, "", "", 0)
+	if err != nil {
+		var ae *awsapi.Error
+		if errors.As(err, &ae) && ae.Code == "ExecutionAlreadyExists" {
+			return strings.Replace(t.sm.Arn, ":stateMachine:", ":execution:", 1) + ":" + name, nil
+		}
+		return "", err
+	}
+	return row.Arn, nil
+}

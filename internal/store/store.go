@@ -16,6 +16,9 @@
 //   - Pending: a small durable index of what running executions wait for
 //     (timers with due times, dispatched tasks, activity tasks), loaded at
 //     start so that paused executions need not be held in memory.
+//   - Streams: append-only logs of timestamped entries under a name (e.g.
+//     the events of an EventBridge archive), read in time order and
+//     trimmed by age. High volume: appending is one row per entry.
 //
 // All writes of one engine step go through Commit as one Write, which is
 // atomic and durable (fsync'd) when Commit returns. Drivers group-commit
@@ -151,6 +154,61 @@ type Write struct {
 	// Records are put (inserted or replaced unconditionally) with the
 	// write, e.g. a map run's updated counters.
 	Records []Record
+	// StreamEntries are appended to their streams, in order. A Write may
+	// carry only stream entries; they need no execution.
+	StreamEntries []StreamEntry
+}
+
+// StreamEntry is one entry of a stream, an append-only log that exists
+// from its first entry on. Entries are kept in (Time, Seq) order.
+type StreamEntry struct {
+	// Stream names the stream, e.g. an archive ARN; not empty.
+	Stream string
+	// Seq is assigned by the store on append and ignored there: it
+	// increases per stream in the order entries are appended (across
+	// Writes, Commits, trims and restarts; gaps are allowed) and breaks
+	// ties between entries of equal Time. After DeleteStream, the Seqs of
+	// a stream appended to again may start over.
+	Seq int64
+	// Time is the entry's event time, which reads and trims select by;
+	// not zero. Entries need not be appended in Time order.
+	Time time.Time
+	// Data is opaque to the store.
+	Data []byte
+}
+
+// Pos returns the position of e, to resume a read after it.
+func (e StreamEntry) Pos() StreamPos { return StreamPos{Time: e.Time, Seq: e.Seq} }
+
+// StreamPos is a position in a stream's (Time, Seq) order: that of an
+// entry, as returned by its Pos. The zero StreamPos is before every entry.
+type StreamPos struct {
+	Time time.Time
+	Seq  int64
+}
+
+// StreamRead selects the entries ReadStream returns.
+type StreamRead struct {
+	// From and To bound the entries' Time: From <= Time < To. A zero From
+	// or To leaves that side unbounded.
+	From, To time.Time
+	// After is the cursor: only entries past it in (Time, Seq) order are
+	// returned. Pass the Pos of the last entry of the previous read to get
+	// the next page; it holds however many entries share its Time, and is
+	// stable while entries are appended and trimmed. (An entry appended
+	// later with a Time before the cursor is not seen by that reader.)
+	After StreamPos
+	// Limit is the most entries to return; 0 means the driver's default.
+	// Drivers may cap it (sqlite: 1000).
+	Limit int
+}
+
+// StreamStats describes a stream.
+type StreamStats struct {
+	// Entries is the number of entries.
+	Entries int64
+	// Bytes is the total length of their Data.
+	Bytes int64
 }
 
 // ExecutionFilter selects executions for ListExecutions.
@@ -205,6 +263,28 @@ type Store interface {
 	// key order.
 	ListRecords(ctx context.Context, kind, parent string, p Page) ([]Record, string, error)
 	DeleteRecord(ctx context.Context, kind, key string) error
+
+	// ReadStream returns entries of a stream in (Time, Seq) order, as
+	// selected by r; more reports that entries selected by r remain past
+	// the last one returned (read again with After set to its Pos). A
+	// stream that does not exist reads as empty.
+	ReadStream(ctx context.Context, stream string, r StreamRead) (entries []StreamEntry, more bool, err error)
+	// StreamStats returns the counters of a stream, without reading its
+	// entries; those of a stream that does not exist are zero.
+	StreamStats(ctx context.Context, stream string) (StreamStats, error)
+	// TrimStream removes the entries with Time before before (retention;
+	// a zero before removes none) and returns how many it removed. A long
+	// trim runs as several changes, oldest entries first, so that it does
+	// not hold up Commits; when it fails (e.g. its context ends) the
+	// changes made so far stay, and removed counts them. An emptied
+	// stream lives on: its Seqs keep increasing.
+	TrimStream(ctx context.Context, stream string, before time.Time) (removed int64, err error)
+	// DeleteStream removes a stream and its entries, in several changes
+	// when there are many, as TrimStream; deleting a stream that does not
+	// exist does nothing. Stop appending to a stream before deleting it:
+	// entries appended meanwhile are removed too, and a steady flow of
+	// them keeps it from finishing.
+	DeleteStream(ctx context.Context, stream string) error
 
 	Close() error
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/sluice-run/sluice/internal/awsclient"
@@ -72,3 +73,8 @@ func SFN(srv *server.Server) *sfn.Client {
 // NoHostPrefix is awsclient.NoHostPrefix, for tests that build clients
 // themselves.
 var NoHostPrefix = awsclient.NoHostPrefix
+
+// EventBridge returns an EventBridge client for the server.
+func EventBridge(srv *server.Server) *eventbridge.Client {
+	return eventbridge.NewFromConfig(Config(srv))
+}

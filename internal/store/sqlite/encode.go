@@ -61,6 +61,12 @@ const (
 	stDeletePendingOf
 	stDeleteIO
 	stDeleteExec
+	stUpsertStream
+	stInsertEntry
+	stStreamID
+	stTrimEntries
+	stSubStream
+	stDeleteStream
 	numStmts
 )
 
@@ -114,6 +120,23 @@ var writeSQL = [numStmts]string{
 	stDeletePendingOf: "DELETE FROM pending WHERE exec = ?",
 	stDeleteIO:        "DELETE FROM execution_io WHERE id = (SELECT id FROM executions WHERE arn = ?)",
 	stDeleteExec:      "DELETE FROM executions WHERE arn = ?",
+	// Arguments: name, entries, bytes (of the entries appended). It
+	// returns the stream's id and the Seq of the last of those entries.
+	stUpsertStream: "INSERT INTO streams (name, entries, bytes, last_seq) VALUES (?1, ?2, ?3, ?2) " +
+		"ON CONFLICT (name) DO UPDATE SET entries = entries + excluded.entries, bytes = bytes + excluded.bytes, " +
+		"last_seq = last_seq + excluded.entries RETURNING id, last_seq",
+	// Arguments: stream_id, seq, time, data.
+	stInsertEntry: "INSERT INTO stream_entries (stream_id, seq, time, data) VALUES (?, ?, ?, ?)",
+	// Arguments: name.
+	stStreamID: "SELECT id FROM streams WHERE name = ?",
+	// Arguments: stream_id, before, limit. It deletes up to limit of the
+	// oldest entries with time < before and returns their data's lengths.
+	stTrimEntries: "DELETE FROM stream_entries WHERE rowid IN (SELECT rowid FROM stream_entries " +
+		"WHERE stream_id = ?1 AND time < ?2 ORDER BY time, seq LIMIT ?3) RETURNING length(data)",
+	// Arguments: id, entries, bytes (removed).
+	stSubStream: "UPDATE streams SET entries = entries - ?2, bytes = bytes - ?3 WHERE id = ?1",
+	// Arguments: id.
+	stDeleteStream: "DELETE FROM streams WHERE id = ?",
 }
 
 func placeholders(n int) string {
@@ -254,6 +277,18 @@ type encodedWrite struct {
 	remove  [][]driver.NamedValue
 	add     [][]driver.NamedValue
 	records [][]driver.NamedValue
+	streams []encodedStream
+}
+
+// encodedStream holds the entries a Write appends to one stream.
+type encodedStream struct {
+	name  string
+	bytes int64
+	// upsert holds the arguments of stUpsertStream.
+	upsert []driver.NamedValue
+	// entries hold the arguments of stInsertEntry, with the stream id and
+	// the Seq filled in by the writer.
+	entries [][]driver.NamedValue
 }
 
 // encodeWrite validates w and encodes it into e.
@@ -346,6 +381,75 @@ func encodeWriteErr(w *store.Write, e *encodedWrite, a *args) error {
 			}
 			e.records[i] = v
 		}
+	}
+	if len(w.StreamEntries) > 0 {
+		if err := encodeStreamEntries(w.StreamEntries, e, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeStreamEntries encodes the stream entries of a Write into e,
+// grouped by stream in the order the streams first appear.
+func encodeStreamEntries(entries []store.StreamEntry, e *encodedWrite, a *args) error {
+	// index finds a stream in e.streams; a linear search suffices for
+	// the few streams a Write usually appends to.
+	var byName map[string]int
+	index := func(name string) int {
+		if byName != nil {
+			if k, ok := byName[name]; ok {
+				return k
+			}
+			return -1
+		}
+		for k := range e.streams {
+			if e.streams[k].name == name {
+				return k
+			}
+		}
+		return -1
+	}
+	for i := range entries {
+		x := &entries[i]
+		if x.Stream == "" {
+			return errors.New("sqlite: stream entry without Stream")
+		}
+		if x.Time.IsZero() {
+			return fmt.Errorf("sqlite: entry of stream %s without Time", x.Stream)
+		}
+		ts, err := timeValue(x.Time, "stream entry Time")
+		if err != nil {
+			return err
+		}
+		k := index(x.Stream)
+		if k < 0 {
+			k = len(e.streams)
+			e.streams = append(e.streams, encodedStream{name: x.Stream})
+			if byName != nil {
+				byName[x.Stream] = k
+			} else if len(e.streams) > 8 {
+				byName = make(map[string]int, 2*len(e.streams))
+				for j := range e.streams {
+					byName[e.streams[j].name] = j
+				}
+			}
+		}
+		v := a.next(4)
+		// v[0] and v[1], the stream id and the Seq, are filled in by
+		// the writer.
+		v[2].Value = ts
+		v[3].Value = blobValue(x.Data)
+		st := &e.streams[k]
+		st.entries = append(st.entries, v)
+		st.bytes += int64(len(x.Data))
+	}
+	for k := range e.streams {
+		st := &e.streams[k]
+		st.upsert = a.next(3)
+		st.upsert[0].Value = st.name
+		st.upsert[1].Value = int64(len(st.entries))
+		st.upsert[2].Value = st.bytes
 	}
 	return nil
 }

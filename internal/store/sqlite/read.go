@@ -43,6 +43,8 @@ type readStmts struct {
 	getRecord      *sql.Stmt
 	listRecords    *sql.Stmt
 	listRecordsPar *sql.Stmt
+	readStream     *sql.Stmt
+	streamStats    *sql.Stmt
 }
 
 func (r *readStmts) prepare(db *sql.DB) error {
@@ -63,6 +65,12 @@ func (r *readStmts) prepare(db *sql.DB) error {
 		{&r.getRecord, recordCols + "WHERE kind = ? AND key = ?"},
 		{&r.listRecords, recordCols + "WHERE kind = ? AND key > ? ORDER BY key LIMIT ?"},
 		{&r.listRecordsPar, recordCols + "WHERE kind = ? AND parent = ? AND key > ? ORDER BY key LIMIT ?"},
+		// Arguments: name, the (time, seq) to read after, the time to
+		// read before, limit.
+		{&r.readStream, "SELECT seq, time, data FROM stream_entries " +
+			"WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND (time, seq) > (?, ?) AND time < ? " +
+			"ORDER BY time, seq LIMIT ?"},
+		{&r.streamStats, "SELECT entries, bytes FROM streams WHERE name = ?"},
 	} {
 		st, err := db.Prepare(p.q)
 		if err != nil {
@@ -75,7 +83,7 @@ func (r *readStmts) prepare(db *sql.DB) error {
 
 func (r *readStmts) close() {
 	for _, st := range []*sql.Stmt{r.getExec, r.execExists, r.readBatches, r.running, r.pendingAll,
-		r.pendingKind, r.pendingDue, r.getRecord, r.listRecords, r.listRecordsPar} {
+		r.pendingKind, r.pendingDue, r.getRecord, r.listRecords, r.listRecordsPar, r.readStream, r.streamStats} {
 		if st != nil {
 			st.Close()
 		}

@@ -105,6 +105,33 @@ CREATE TABLE pending (
 ) WITHOUT ROWID;
 CREATE INDEX pending_kind ON pending (kind, due);
 `,
+
+	// Version 2: streams.
+	`
+-- streams holds a stream's counters, kept in the transaction that
+-- changes its entries, so that stats need no scan; last_seq is the Seq of
+-- its last appended entry (trims keep it, so Seqs never repeat). Entries
+-- refer to the stream by id.
+CREATE TABLE streams (
+	id       INTEGER PRIMARY KEY,
+	name     TEXT NOT NULL UNIQUE,
+	entries  INTEGER NOT NULL,
+	bytes    INTEGER NOT NULL,
+	last_seq INTEGER NOT NULL
+);
+
+-- stream_entries is appended to in rowid order, like batches: its rows
+-- are usually 1 KiB or more, too large for a WITHOUT ROWID table (whose
+-- rows spill to overflow pages from about 1 KiB on 4 KiB pages). Reads
+-- and trims go through the index, in (time, seq) order.
+CREATE TABLE stream_entries (
+	stream_id INTEGER NOT NULL,
+	seq       INTEGER NOT NULL,
+	time      INTEGER NOT NULL,
+	data      BLOB
+);
+CREATE INDEX stream_entries_time ON stream_entries (stream_id, time, seq);
+`,
 }
 
 // ErrSchemaTooNew is returned by Open when the database was written by a

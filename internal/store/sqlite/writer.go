@@ -477,6 +477,13 @@ func (w *writer) applyWrite(e *encodedWrite, clean *bool) error {
 			return fmt.Errorf("sqlite: put record (%v, %v): %w", v[0].Value, v[1].Value, err)
 		}
 	}
+	// Stream entries come last: a Write that fails cleanly (*clean) must
+	// not have appended any yet.
+	for i := range e.streams {
+		if err := w.appendStream(&e.streams[i]); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

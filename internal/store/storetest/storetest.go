@@ -17,6 +17,8 @@
 //     PutRecord with a revision on a missing record with store.ErrConflict;
 //     ReadBatches of a missing execution with store.ErrNotFound.
 //   - An invalid page token is an error.
+//   - Stream entries of one stream appended by one Write get increasing
+//     Seqs in slice order; a trimmed or emptied stream keeps counting.
 package storetest
 
 import (
@@ -81,6 +83,17 @@ func Run(t *testing.T, open Opener) {
 		{"DeleteExecutions", testDeleteExecutions},
 		{"Times", testTimes},
 		{"Closed", testClosed},
+		{"Streams/AppendRead", testStreamAppendRead},
+		{"Streams/TimeRange", testStreamTimeRange},
+		{"Streams/Pages", testStreamPages},
+		{"Streams/PagesWhileWriting", testStreamPagesWhileWriting},
+		{"Streams/Stats", testStreamStats},
+		{"Streams/Trim", testStreamTrim},
+		{"Streams/Delete", testStreamDelete},
+		{"Streams/GroupAtomicity", testStreamGroupAtomicity},
+		{"Streams/Invalid", testStreamInvalid},
+		{"Streams/Concurrent", testStreamConcurrent},
+		{"Streams/Canceled", testStreamCanceled},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,6 +172,10 @@ func RunReopen(t *testing.T, newDB func(t *testing.T) Reopener) {
 		if err != nil || len(bs) != 4 {
 			t.Fatalf("after reopens: %d batches, %v", len(bs), err)
 		}
+	})
+	t.Run("Reopen/Streams", func(t *testing.T) {
+		t.Parallel()
+		testStreamReopen(t, newDB(t))
 	})
 }
 
@@ -1588,6 +1605,13 @@ func testClosed(t *testing.T, s store.Store) {
 	_, _, err = s.ListRecords(ctx, "k", "", store.Page{})
 	wantErr(t, "ListRecords", err, store.ErrClosed)
 	wantErr(t, "DeleteRecord", s.DeleteRecord(ctx, "k", "k"), store.ErrClosed)
+	_, _, err = s.ReadStream(ctx, "s", store.StreamRead{})
+	wantErr(t, "ReadStream", err, store.ErrClosed)
+	_, err = s.StreamStats(ctx, "s")
+	wantErr(t, "StreamStats", err, store.ErrClosed)
+	_, err = s.TrimStream(ctx, "s", at(1))
+	wantErr(t, "TrimStream", err, store.ErrClosed)
+	wantErr(t, "DeleteStream", s.DeleteStream(ctx, "s"), store.ErrClosed)
 }
 
 func testPendingBefore(t *testing.T, s store.Store) {

@@ -1,0 +1,307 @@
+package bus
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	mrand "math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sluice-run/sluice/internal/jsonvalue"
+	"github.com/sluice-run/sluice/internal/store"
+)
+
+// delivery is one event on its way to one target. It lives in the store's
+// pending index (kind "delivery") from the moment the event is accepted
+// until the target took it, it was dead-lettered or it expired.
+type delivery struct {
+	key      string // rule ARN#target id
+	ruleArn  string
+	targetID string
+	eventID  string
+	event    []byte
+	busArn   string
+	first    time.Time // ingestion time
+	attempt  int       // attempts made so far
+	due      time.Time
+	replay   string
+	lastErr  string
+}
+
+const kindDelivery = "delivery"
+
+func deliveryKey(ruleArn, targetID string) string { return ruleArn + "#" + targetID }
+
+func (d *delivery) pending() store.Pending {
+	o := jsonvalue.NewObject(8)
+	o.Append("rule", d.ruleArn)
+	o.Append("target", d.targetID)
+	o.Append("bus", d.busArn)
+	o.Append("first", d.first.UTC().Format(time.RFC3339Nano))
+	o.Append("attempt", jsonvalue.Int(int64(d.attempt)))
+	if d.replay != "" {
+		o.Append("replay", d.replay)
+	}
+	ev, err := jsonvalue.Parse(d.event)
+	if err != nil {
+		ev = string(d.event)
+	}
+	o.Append("event", ev)
+	return store.Pending{Exec: d.key, Kind: kindDelivery, Key: d.pendingKey(), Due: d.due, Group: d.busArn, Data: jsonvalue.Append(nil, o)}
+}
+
+// pendingKey tells the deliveries of one target apart: by event, and by
+// replay for a replayed event.
+func (d *delivery) pendingKey() string {
+	if d.replay != "" {
+		return d.eventID + "@" + d.replay
+	}
+	return d.eventID
+}
+
+func deliveryFromPending(p store.Pending) (*delivery, error) {
+	v, err := jsonvalue.Parse(p.Data)
+	if err != nil {
+		return nil, err
+	}
+	o, ok := v.(*jsonvalue.Object)
+	if !ok {
+		return nil, errors.New("not an object")
+	}
+	str := func(k string) string { x, _ := o.Get(k); s, _ := x.(string); return s }
+	id, _, _ := strings.Cut(p.Key, "@")
+	d := &delivery{key: p.Exec, eventID: id, due: p.Due, ruleArn: str("rule"), targetID: str("target"), busArn: str("bus"), replay: str("replay")}
+	d.first, _ = time.Parse(time.RFC3339Nano, str("first"))
+	if n, ok := func() (jsonvalue.Number, bool) { x, _ := o.Get("attempt"); n, ok := x.(jsonvalue.Number); return n, ok }(); ok {
+		a, _ := n.Int64()
+		d.attempt = int(a)
+	}
+	ev, _ := o.Get("event")
+	d.event = jsonvalue.Append(nil, ev)
+	return d, nil
+}
+
+// deliverer runs deliveries: one queue and worker pool per target, so a
+// slow or failing target never delays the others.
+type deliverer struct {
+	s       *Service
+	mu      sync.Mutex
+	targets map[string]*targetQueue
+}
+
+// targetQueue holds the deliveries of one target that are due now.
+type targetQueue struct {
+	mu      sync.Mutex
+	queue   []*delivery
+	workers int
+	// inflight tells deliveries that are queued or running, so a timer
+	// and a recovery pass never run one twice at once.
+	inflight map[string]bool
+}
+
+// workersPerTarget bounds concurrent deliveries to one target.
+const workersPerTarget = 16
+
+func newDeliverer(s *Service) *deliverer { return &deliverer{s: s, targets: map[string]*targetQueue{}} }
+
+// enqueue queues a delivery that is due now, or arms its retry timer.
+func (dl *deliverer) enqueue(d *delivery) {
+	if !d.due.IsZero() && d.due.After(dl.s.now()) {
+		dl.s.timers.Add("delivery:"+d.key, d.pendingKey(), d.due)
+		dl.s.parked.Store(d.key+"\x00"+d.pendingKey(), d)
+		return
+	}
+	dl.mu.Lock()
+	q := dl.targets[d.key]
+	if q == nil {
+		q = &targetQueue{inflight: map[string]bool{}}
+		dl.targets[d.key] = q
+	}
+	dl.mu.Unlock()
+	q.mu.Lock()
+	if q.inflight[d.pendingKey()] {
+		q.mu.Unlock()
+		return
+	}
+	q.inflight[d.pendingKey()] = true
+	q.queue = append(q.queue, d)
+	start := q.workers < workersPerTarget
+	if start {
+		q.workers++
+	}
+	q.mu.Unlock()
+	if start {
+		dl.s.wg.Add(1)
+		go dl.work(q)
+	}
+}
+
+func (dl *deliverer) work(q *targetQueue) {
+	defer dl.s.wg.Done()
+	for {
+		q.mu.Lock()
+		if len(q.queue) == 0 || dl.s.ctx.Err() != nil {
+			q.workers--
+			q.mu.Unlock()
+			return
+		}
+		d := q.queue[0]
+		q.queue[0] = nil
+		q.queue = q.queue[1:]
+		q.mu.Unlock()
+		dl.attempt(d)
+		q.mu.Lock()
+		delete(q.inflight, d.pendingKey())
+		q.mu.Unlock()
+	}
+}
+
+// attempt tries one delivery and records the outcome.
+func (dl *deliverer) attempt(d *delivery) {
+	s := dl.s
+	s.mu.RLock()
+	var rs *ruleState
+	if b := s.buses[d.busArn]; b != nil {
+		rs = b.rules[d.ruleArn]
+	}
+	var t *compiledTarget
+	if rs != nil {
+		for _, ct := range rs.targets {
+			if ct.t.ID == d.targetID {
+				t = ct
+			}
+		}
+	}
+	s.mu.RUnlock()
+	if t == nil {
+		// The rule or target is gone: nothing to deliver to.
+		dl.finish(d, nil)
+		return
+	}
+	d.attempt++
+	err := s.invoke(s.ctx, rs, t, d)
+	if s.ctx.Err() != nil {
+		return // shutting down: the delivery stays pending and resumes
+	}
+	if err == nil {
+		s.metrics.delivered.Add(1)
+		s.metrics.latency.Observe("", s.now().Sub(d.first).Seconds())
+		dl.finish(d, nil)
+		return
+	}
+	d.lastErr = err.Error()
+	var perm *permanentError
+	age := s.now().Sub(d.first)
+	if errors.As(err, &perm) || d.attempt > t.retry || age >= t.age {
+		s.metrics.failed.Add(1)
+		dl.finish(d, t)
+		return
+	}
+	d.due = s.now().Add(backoff(d.attempt))
+	if _, err := s.st.Commit(s.ctx, &store.Write{AddPending: []store.Pending{d.pending()}}); err != nil && s.ctx.Err() == nil {
+		s.log.Error("reschedule delivery", "rule", d.ruleArn, "target", d.targetID, "err", err)
+	}
+	dl.enqueue(d)
+}
+
+// permanentError is a delivery failure that retrying cannot fix (such as
+// an HTTP 400 from an API destination).
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+
+// backoff is the delay before retry n (from 1): exponential from 1 s with
+// full jitter, capped at 3 minutes, as EventBridge spreads its 185
+// retries over 24 hours.
+func backoff(n int) time.Duration {
+	max := math.Min(180, math.Pow(2, float64(n-1)))
+	return time.Duration((max/2 + mrand.Float64()*max/2) * float64(time.Second))
+}
+
+// finish removes a delivery from the pending index; when t is set the
+// delivery failed for good and goes to t's dead-letter queue, if any.
+func (dl *deliverer) finish(d *delivery, t *compiledTarget) {
+	s := dl.s
+	w := &store.Write{RemovePending: []store.PendingKey{{Exec: d.key, Kind: kindDelivery, Key: d.pendingKey()}}}
+	if t != nil && t.t.DeadLetterConfig != nil && t.t.DeadLetterConfig.Arn != "" {
+		s.metrics.deadLettered.Add(1)
+		w.StreamEntries = append(w.StreamEntries, store.StreamEntry{Stream: "deadletter:" + t.t.DeadLetterConfig.Arn, Time: s.now(), Data: dl.deadLetter(d, t)})
+	} else if t != nil {
+		s.log.Warn("event dropped after retries", "rule", d.ruleArn, "target", d.targetID, "event", d.eventID, "err", d.lastErr)
+	}
+	if _, err := s.st.Commit(s.ctx, w); err != nil && s.ctx.Err() == nil {
+		s.log.Error("finish delivery", "rule", d.ruleArn, "target", d.targetID, "err", err)
+	}
+}
+
+// deadLetter is the message put on a dead-letter queue: the event, with
+// the error in the attributes EventBridge sets.
+func (dl *deliverer) deadLetter(d *delivery, t *compiledTarget) []byte {
+	o := jsonvalue.NewObject(2)
+	ev, _ := jsonvalue.Parse(d.event)
+	o.Append("Body", jsonvalue.Marshal(ev))
+	attrs := jsonvalue.NewObject(6)
+	attrs.Append("RULE_ARN", d.ruleArn)
+	attrs.Append("TARGET_ARN", t.t.Arn)
+	attrs.Append("ERROR_CODE", errorCode(d.lastErr))
+	attrs.Append("ERROR_MESSAGE", d.lastErr)
+	attrs.Append("EXHAUSTED_RETRY_CONDITION", exhausted(d, t, dl.s.now()))
+	attrs.Append("RETRY_ATTEMPTS", jsonvalue.Int(int64(d.attempt-1)))
+	o.Append("MessageAttributes", attrs)
+	return jsonvalue.Append(nil, o)
+}
+
+func errorCode(msg string) string {
+	if i := strings.Index(msg, ":"); i > 0 && !strings.Contains(msg[:i], " ") {
+		return msg[:i]
+	}
+	return "SDK_CLIENT_ERROR"
+}
+
+func exhausted(d *delivery, t *compiledTarget, now time.Time) string {
+	if now.Sub(d.first) >= t.age {
+		return "MaximumEventAgeInSeconds"
+	}
+	if d.attempt > t.retry {
+		return "MaximumRetryAttempts"
+	}
+	return "NonRetriable"
+}
+
+// recover resumes the deliveries that were pending when Sluice stopped.
+func (dl *deliverer) recover(ctx context.Context) error {
+	items, err := dl.s.st.ListPending(ctx, kindDelivery)
+	if err != nil {
+		return fmt.Errorf("bus: recover deliveries: %w", err)
+	}
+	for _, p := range items {
+		d, err := deliveryFromPending(p)
+		if err != nil {
+			dl.s.log.Error("recover delivery", "key", p.Exec, "err", err)
+			continue
+		}
+		dl.enqueue(d)
+	}
+	return nil
+}
+
+// newUUID returns a random version 4 UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// shortHash returns 8 hex characters identifying s.
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
+}
