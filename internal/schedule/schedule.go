@@ -54,10 +54,11 @@ func (s *Schedule) Next(after time.Time) (time.Time, bool) {
 
 // Fire returns the time at which to invoke the target for the nominal
 // fire time nominal: nominal itself when there is no flexible window, and
-// otherwise a time in [nominal, nominal+Window) chosen by u, a number in
-// [0, 1) that the caller draws (for example rand.Float64), so that the
-// choice is deterministic for a given u. The nominal times, not the fire
-// times, drive Next, so the window never shifts later fires.
+// otherwise nominal + u×Window, in [nominal, nominal+Window), for u a
+// number in [0, 1) that the caller draws (for example rand.Float64), so
+// that the choice is deterministic for a given u; a u outside [0, 1)
+// gives nominal. The nominal times, not the fire times, drive Next, so the
+// window never shifts later fires.
 func (s *Schedule) Fire(nominal time.Time, u float64) time.Time {
 	if s.Window <= 0 || !(u > 0) { // also catches NaN
 		return nominal

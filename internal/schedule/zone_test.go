@@ -53,6 +53,15 @@ func TestDaylightSaving(t *testing.T) {
 		{"Berlin: last Sunday of March at 02:00 never exists", "Europe/Berlin", "cron(0 2 ? 3 1L 2024-2026)", utc(2024, 1, 1, 0, 0),
 			"END"},
 
+		// Past the zone tables (2037) Go computes transitions from the
+		// zone's rule; its zone periods are wrong at the end of leap years.
+		{"NY at the end of a leap year past the tables", "America/New_York", "cron(59 23 31 12 ? 2040,2192)", utc(2040, 1, 1, 0, 0),
+			"12-31 23:59 EST=04:59Z 12-31 23:59 EST=04:59Z END"},
+		{"NY spring-forward in 2150", "America/New_York", "cron(30 2 ? 3 1#2 2150)", utc(2150, 1, 1, 0, 0),
+			"END"},
+		{"NY fall-back in 2150", "America/New_York", "cron(30 1 ? 11 1#1 2150)", utc(2150, 1, 1, 0, 0),
+			"11-01 01:30 EDT=05:30Z END"},
+
 		// Zones that do not observe daylight saving, and UTC, are not adjusted.
 		{"Tokyo", "Asia/Tokyo", "cron(30 2 * * ? *)", utc(2024, 3, 8, 0, 0),
 			"03-09 02:30 JST=17:30Z 03-10 02:30 JST=17:30Z"},
