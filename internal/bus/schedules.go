@@ -171,6 +171,9 @@ func (s *Service) fireSchedule(ruleArn string, due time.Time) {
 		}
 		return
 	}
+	if s.cfg.ScheduleObserver != nil {
+		s.cfg.ScheduleObserver(ruleArn, nominal, s.now())
+	}
 	for _, d := range ds {
 		s.deliv.enqueue(d)
 	}

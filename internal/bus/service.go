@@ -47,6 +47,11 @@ type Config struct {
 	HTTPClient *http.Client
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
+	// ScheduleObserver, when set, is called once a scheduled rule's fire
+	// is durable (its deliveries and next nominal time are written), with
+	// the rule, the fire's nominal time and the time it became durable.
+	// It is for benchmarks and must not block.
+	ScheduleObserver func(ruleArn string, nominal, fired time.Time)
 }
 
 // Service serves the EventBridge API and delivers events.

@@ -43,6 +43,9 @@ type Config struct {
 	Logger *slog.Logger
 	// TimerObserver is passed to the engine (for benchmarks).
 	TimerObserver func(late time.Duration)
+	// ScheduleObserver is passed to the event buses (for benchmarks): it
+	// sees each durable fire of a scheduled rule.
+	ScheduleObserver func(ruleArn string, nominal, fired time.Time)
 }
 
 // Server is a running Sluice.
@@ -109,7 +112,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{lock: lock, cfg: cfg, log: cfg.Logger, st: st, engine: eng, registry: &metrics.Registry{}, done: make(chan struct{})}
 	s.sfn = sfn.New(st, eng, cfg.Account)
 	s.sfn.Register(res)
-	s.bus, err = bus.New(ctx, bus.Config{Store: st, Account: cfg.Account, Region: cfg.Region, Logger: cfg.Logger, StateMachines: s.sfn})
+	s.bus, err = bus.New(ctx, bus.Config{Store: st, Account: cfg.Account, Region: cfg.Region, Logger: cfg.Logger, StateMachines: s.sfn,
+		ScheduleObserver: cfg.ScheduleObserver})
 	if err != nil {
 		eng.Close(context.Background())
 		st.Close()
