@@ -3,6 +3,7 @@ package bus
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -270,6 +271,12 @@ func (s *Service) testEventPattern(ctx context.Context, c *call) (any, error) {
 	}
 	p, err := pattern.Compile([]byte(*in.EventPattern))
 	if err != nil {
+		// A *pattern.Error's Message is already EventBridge's whole
+		// message, "Event pattern is not valid. Reason: ...".
+		var pe *pattern.Error
+		if errors.As(err, &pe) {
+			return nil, awsapi.Errorf("InvalidEventPatternException", "%s", pe.Message)
+		}
 		return nil, awsapi.Errorf("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
 	}
 	ev, err := jsonvalue.ParseString(*in.Event)
