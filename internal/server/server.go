@@ -204,6 +204,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.registry.WriteText(w)
 		return
 	}
+	if h, op := s.bus.IngestHandler(r.URL.Path); h != nil {
+		start := time.Now()
+		h(w, r)
+		s.apiLat.Observe(op, time.Since(start).Seconds())
+		return
+	}
 	prefix, op := awsapi.Target(r)
 	if r.Method == http.MethodPost && prefix == sfn.TargetPrefix {
 		start := time.Now()
