@@ -36,6 +36,9 @@ func commands() []command {
 		{"history", "print an execution's history; --follow to watch it live", historyCmd},
 		{"task", "answer a task token: success, failure, heartbeat", taskCmd},
 		{"activity", "create, list, delete and poll activities", activityCmd},
+		{"events", "put events on an event bus on a server", eventsCmd},
+		{"rules", "create, list, describe, enable, disable and delete rules and their targets", rulesCmd},
+		{"pattern", "test an event against an event pattern, locally", patternCmd},
 		{"version", "print the version", versionCmd},
 	}
 }
