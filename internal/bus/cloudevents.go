@@ -333,6 +333,7 @@ func binaryEvent(h http.Header, body []byte) (cloudEvent, *awsapi.Error) {
 		if dec, err := url.PathUnescape(v); err == nil {
 			v = dec
 		}
+		v = strings.ToValidUTF8(v, "\uFFFD")
 		if !isCoreAttr(name) {
 			ext = append(ext, name)
 		}
@@ -340,7 +341,7 @@ func binaryEvent(h http.Header, body []byte) (cloudEvent, *awsapi.Error) {
 	}
 	ct := h.Get("Content-Type")
 	if ct != "" {
-		attrs["datacontenttype"] = ct
+		attrs["datacontenttype"] = strings.ToValidUTF8(ct, "\uFFFD")
 	}
 	sort.Strings(ext)
 	ev, aerr := newCloudEvent(attrs, ext)

@@ -464,7 +464,7 @@ func webhookFields(wr webhookRecord, h http.Header, body []byte) (ingestFields, 
 	dt := wr.DetailType
 	if wr.DetailTypeHeader != "" {
 		if v := h.Get(wr.DetailTypeHeader); v != "" {
-			dt = v
+			dt = strings.ToValidUTF8(v, "\uFFFD")
 		}
 	}
 	if dt == "" {
@@ -489,7 +489,7 @@ func webhookFields(wr webhookRecord, h http.Header, body []byte) (ingestFields, 
 			continue
 		}
 		if v := h.Get(n); v != "" {
-			headers.Append(ln, v)
+			headers.Append(ln, strings.ToValidUTF8(v, "\uFFFD"))
 		}
 	}
 	extra := jsonvalue.NewObject(2)
