@@ -23,6 +23,7 @@ import (
 	"github.com/sluice-run/sluice/internal/httptask"
 	"github.com/sluice-run/sluice/internal/metrics"
 	"github.com/sluice-run/sluice/internal/runtime"
+	"github.com/sluice-run/sluice/internal/scheduler"
 	"github.com/sluice-run/sluice/internal/sfn"
 	"github.com/sluice-run/sluice/internal/store"
 	"github.com/sluice-run/sluice/internal/store/sqlite"
@@ -56,6 +57,7 @@ type Server struct {
 	engine   *runtime.Engine
 	sfn      *sfn.Service
 	bus      *bus.Service
+	sched    *scheduler.Service
 	registry *metrics.Registry
 	apiLat   *metrics.Histogram
 	http     *http.Server
@@ -121,6 +123,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: start event buses: %w", err)
 	}
 	inv.Connections = s.bus
+	s.sched, err = scheduler.New(ctx, scheduler.Config{Store: st, Account: cfg.Account, Region: cfg.Region, Logger: cfg.Logger,
+		StateMachines: s.sfn, Events: s.bus})
+	if err != nil {
+		s.bus.Close(context.Background())
+		eng.Close(context.Background())
+		st.Close()
+		unlock(lock)
+		return nil, fmt.Errorf("server: start scheduler: %w", err)
+	}
 	s.bus.Metrics().Register(s.registry)
 	s.apiLat = &metrics.Histogram{Name: "sluice_api_request_duration_seconds", Help: "API request latency by operation.",
 		Label: "operation", Buckets: metrics.LatencyBuckets}
@@ -173,6 +184,9 @@ func (s *Server) shutdown(ctx context.Context) error {
 		}
 		<-s.done
 	}
+	if err := s.sched.Close(ctx); err != nil && first == nil {
+		first = err
+	}
 	if err := s.bus.Close(ctx); err != nil && first == nil {
 		first = err
 	}
@@ -207,6 +221,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h, op := s.bus.IngestHandler(r.URL.Path); h != nil {
 		start := time.Now()
 		h(w, r)
+		s.apiLat.Observe(op, time.Since(start).Seconds())
+		return
+	}
+	if op, ok := scheduler.Route(r); ok {
+		start := time.Now()
+		s.sched.ServeHTTP(w, r)
 		s.apiLat.Observe(op, time.Since(start).Seconds())
 		return
 	}
