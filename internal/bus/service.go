@@ -3,7 +3,9 @@
 // with input transformation, durable at-least-once deliveries with retries
 // and dead-letter queues, archives and replays, connections and API
 // destinations, behind the EventBridge API (awsJson1_1,
-// X-Amz-Target: AWSEvents.<Operation>).
+// X-Amz-Target: AWSEvents.<Operation>). Events also arrive as CloudEvents
+// over HTTP (cloudevents.go) and through webhooks (webhooks.go); those
+// files document the endpoints and how requests map onto events.
 package bus
 
 import (

@@ -224,6 +224,14 @@ func TestIngestWebhook(t *testing.T) {
 	if status != http.StatusCreated || strings.Contains(body, secret) || !strings.Contains(body, `"EventBusArn":"arn:aws:events:us-east-1:000000000000:event-bus/default"`) {
 		t.Fatalf("PUT webhook: %d %s", status, body)
 	}
+	// Replacing answers 200 and keeps the creation time.
+	var first struct{ CreationTime string }
+	_ = json.Unmarshal([]byte(body), &first)
+	status, body = send(t, srv, http.MethodPut, "/sluice/webhooks/gh", nil, `{"Source":"github.com","DetailTypeHeader":"X-GitHub-Event",
+		"Headers":["X-GitHub-Delivery"],"Signature":{"Header":"X-Hub-Signature-256","Algorithm":"hmac-sha256","Prefix":"sha256=","Secret":"`+secret+`"}}`)
+	if status != http.StatusOK || first.CreationTime == "" || !strings.Contains(body, `"CreationTime":"`+first.CreationTime+`"`) {
+		t.Fatalf("PUT to replace the webhook: %d %s (created %s)", status, body, first.CreationTime)
+	}
 	for _, path := range []string{"/sluice/webhooks/gh", "/sluice/webhooks"} {
 		status, body := send(t, srv, http.MethodGet, path, nil, "")
 		if status != http.StatusOK || strings.Contains(body, secret) || strings.Contains(body, "Secret") || !strings.Contains(body, `"Header":"X-Hub-Signature-256"`) {
