@@ -127,12 +127,12 @@ func (e entryArg) request() (ebtypes.PutEventsRequestEntry, error) {
 		var text string
 		if d[0] == '"' {
 			if err := json.Unmarshal(d, &text); err != nil {
-				return out, fmt.Errorf("Detail: %w", err)
+				return out, fmt.Errorf("field Detail: %w", err)
 			}
 		} else {
 			var b bytes.Buffer
 			if err := json.Compact(&b, d); err != nil {
-				return out, fmt.Errorf("Detail: %w", err)
+				return out, fmt.Errorf("field Detail: %w", err)
 			}
 			text = b.String()
 		}
@@ -148,10 +148,10 @@ func (e entryArg) request() (ebtypes.PutEventsRequestEntry, error) {
 		case json.Unmarshal(t, &text) == nil:
 			var err error
 			if when, err = time.Parse(time.RFC3339, text); err != nil {
-				return out, fmt.Errorf("Time: %w", err)
+				return out, fmt.Errorf("field Time: %w", err)
 			}
 		default:
-			return out, fmt.Errorf("Time: %s is neither an RFC 3339 string nor seconds since the epoch", t)
+			return out, fmt.Errorf("field Time: %s is neither an RFC 3339 string nor seconds since the epoch", t)
 		}
 		out.Time = aws.Time(when)
 	}
@@ -262,7 +262,7 @@ func eventsPutCmd(args []string, s stdio) int {
 		out, err := c.eb.PutEvents(c.ctx, &eventbridge.PutEventsInput{Entries: batch}, ebRawBody(&raw))
 		if err != nil {
 			if start > 0 {
-				fmt.Fprintf(s.err, "sluice: entries 1 to %d were put; entry %d on failed:\n", start, start+1)
+				fmt.Fprintf(s.err, "sluice: entries 1 to %d were sent; the request with entries %d to %d failed\n", start, start+1, start+len(batch))
 			}
 			return c.fail(err)
 		}
