@@ -168,7 +168,7 @@ func (s *Service) fire(arn string, due time.Time) {
 		s.retryFire(arn, due, err)
 		return
 	}
-	if rec.State != stateEnabled || !rec.NextFire.Equal(due) {
+	if rec.State != stateEnabled || !sameInstant(rec.NextFire, due) {
 		s.mu.Unlock() // superseded by an update
 		return
 	}
@@ -200,6 +200,12 @@ func (s *Service) fire(arn string, due time.Time) {
 	}
 	s.mu.Unlock()
 	s.start(inv)
+}
+
+// sameInstant compares a recorded fire time with a timer's due time at
+// microsecond precision, which every store keeps.
+func sameInstant(a, b time.Time) bool {
+	return a.Truncate(time.Microsecond).Equal(b.Truncate(time.Microsecond))
 }
 
 // retryFire re-arms a fire that could not be recorded, a second later.
