@@ -357,7 +357,7 @@ func runGroup(group string, subs []command, args []string, s stdio) int {
 	usage := func(w io.Writer) {
 		fmt.Fprintf(w, "Usage: sluice %s <command> [arguments]\n\nCommands:\n", group)
 		for _, c := range subs {
-			fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+			fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
 		}
 		fmt.Fprintf(w, "\nRun 'sluice %s <command> -h' for the command's flags.\n", group)
 	}

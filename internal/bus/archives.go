@@ -140,7 +140,7 @@ func (s *Service) createArchive(ctx context.Context, c *call) (any, error) {
 	}
 	if in.EventPattern != nil {
 		if _, err := pattern.Compile([]byte(*in.EventPattern)); err != nil {
-			return nil, awsapi.Errorf("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
+			return nil, invalidPattern(err)
 		}
 	}
 	s.mu.RLock()
@@ -221,7 +221,7 @@ func (s *Service) updateArchive(ctx context.Context, c *call) (any, error) {
 	}
 	if in.EventPattern != nil {
 		if _, err := pattern.Compile([]byte(*in.EventPattern)); err != nil {
-			return nil, awsapi.Errorf("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
+			return nil, invalidPattern(err)
 		}
 	}
 	b, a := s.archiveByName(c, in.ArchiveName)

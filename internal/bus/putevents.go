@@ -271,13 +271,7 @@ func (s *Service) testEventPattern(ctx context.Context, c *call) (any, error) {
 	}
 	p, err := pattern.Compile([]byte(*in.EventPattern))
 	if err != nil {
-		// A *pattern.Error's Message is already EventBridge's whole
-		// message, "Event pattern is not valid. Reason: ...".
-		var pe *pattern.Error
-		if errors.As(err, &pe) {
-			return nil, awsapi.Errorf("InvalidEventPatternException", "%s", pe.Message)
-		}
-		return nil, awsapi.Errorf("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
+		return nil, invalidPattern(err)
 	}
 	ev, err := jsonvalue.ParseString(*in.Event)
 	if err != nil {
@@ -293,4 +287,15 @@ func (s *Service) testEventPattern(ctx context.Context, c *call) (any, error) {
 		}
 	}
 	return map[string]any{"Result": p.Match(ev)}, nil
+}
+
+// invalidPattern turns a pattern compile error into EventBridge's
+// InvalidEventPatternException. A *pattern.Error's Message is already
+// EventBridge's whole message, "Event pattern is not valid. Reason: ...".
+func invalidPattern(err error) error {
+	var pe *pattern.Error
+	if errors.As(err, &pe) {
+		return awsapi.Errorf("InvalidEventPatternException", "%s", pe.Message)
+	}
+	return awsapi.Errorf("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
 }

@@ -246,7 +246,7 @@ func (s *Service) putRule(ctx context.Context, c *call) (any, error) {
 			return nil, awsapi.ValidationField("...", "eventPattern", "Member must have length less than or equal to 4096")
 		}
 		if _, err := pattern.Compile([]byte(*in.EventPattern)); err != nil {
-			return nil, awsapi.Errorf("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
+			return nil, invalidPattern(err)
 		}
 	}
 	var sched *schedule.Expr
@@ -658,6 +658,9 @@ func (s *Service) listTargetsByRule(ctx context.Context, c *call) (any, error) {
 	page, next, err := paginate(ts, in.Limit, in.NextToken)
 	if err != nil {
 		return nil, err
+	}
+	if page == nil {
+		page = []target{} // AWS answers [], not null
 	}
 	out := map[string]any{"Targets": page}
 	if next != "" {
