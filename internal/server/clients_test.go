@@ -33,6 +33,7 @@ func TestClients(t *testing.T) {
 		}},
 		{"cli", awsCLI, func(url string) []string { return []string{"bash", "testdata/clients/sfn_cli.sh", url} }},
 		{"cli-approval", awsCLI, func(url string) []string { return []string{"bash", "testdata/clients/approval_cli.sh", url} }},
+		{"cli-scheduler", awsCLI, func(url string) []string { return []string{"bash", "testdata/clients/scheduler_cli.sh", url} }},
 		{"events-boto3", boto3Client, func(url string) []string {
 			return []string{"python3", "testdata/clients/events_boto3.py", "--endpoint", url}
 		}},
