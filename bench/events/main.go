@@ -57,6 +57,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,29 +83,43 @@ var (
 	schedTargets = flag.Bool("schedtargets", true, "schedules: give every scheduled rule an API destination target")
 	rateLimit    = flag.Int("ratelimit", 0, "InvocationRateLimitPerSecond of the API destination (1-300; 0 leaves it unset, which Sluice does not limit)")
 	noSync       = flag.Bool("nosync", false, "disable fsync (to see what it costs)")
+	cpuProfile   = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 )
 
 func main() {
 	flag.Parse()
 	fmt.Printf("# sluice events benchmark: %s\n", strings.Join(os.Args[1:], " "))
 	fmt.Printf("# GOMAXPROCS=%d, %s\n", runtime.GOMAXPROCS(0), runtime.Version())
-	var err error
-	switch *mode {
-	case "latency":
-		err = runLatency()
-	case "ingest":
-		err = runIngest()
-	case "schedules":
-		err = runSchedules()
-	case "rules":
-		err = runRules()
-	default:
-		err = fmt.Errorf("unknown mode %q", *mode)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "events: cpu profile:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
 	}
-	if err != nil {
+	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "events:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+}
+
+func run() error {
+	switch *mode {
+	case "latency":
+		return runLatency()
+	case "ingest":
+		return runIngest()
+	case "schedules":
+		return runSchedules()
+	case "rules":
+		return runRules()
+	}
+	return fmt.Errorf("unknown mode %q", *mode)
 }
 
 // --- the server, the API client and the target ------------------------------

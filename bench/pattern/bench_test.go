@@ -78,22 +78,37 @@ func newEngines(tb testing.TB, patterns []string) (engine, engine) {
 	return s, qe
 }
 
-// compare times both engines over the same events, b.N events each, and
-// reports events/s for both and their ratio.
+// minMeasure is the least time each engine is measured for. The testing
+// package sizes b.N so that both engines together take about -benchtime;
+// when one engine is thousands of times slower than the other, b.N events
+// would take the faster one a millisecond or two, too short (and too
+// cache-cold) a sample, so each engine runs at least b.N events and at
+// least this long, cycling through the events.
+const minMeasure = 300 * time.Millisecond
+
+// compare times both engines over the same events and reports events/s for
+// both and their ratio. Each engine is warmed up on a few events, then
+// measured separately over at least b.N events and at least minMeasure.
 func compare(b *testing.B, s, q engine, events [][]byte) {
 	b.Helper()
-	run := func(e engine) (wall, cpu float64) {
-		start, cpu0 := time.Now(), cpuTime()
-		for i := 0; i < b.N; i++ {
-			if _, err := e.match(events[i%len(events)]); err != nil {
+	run := func(e engine) (wall, cpu float64, n int) {
+		for i := 0; i < 8 && i < len(events); i++ {
+			if _, err := e.match(events[i]); err != nil {
 				b.Fatal(err)
 			}
 		}
-		return float64(b.N) / time.Since(start).Seconds(), float64(b.N) / (cpuTime() - cpu0).Seconds()
+		start, cpu0 := time.Now(), cpuTime()
+		for n < b.N || n%64 != 0 || time.Since(start) < minMeasure {
+			if _, err := e.match(events[n%len(events)]); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		return float64(n) / time.Since(start).Seconds(), float64(n) / (cpuTime() - cpu0).Seconds(), n
 	}
 	b.ResetTimer()
-	se, sc := run(s)
-	qe, qc := run(q)
+	se, sc, sn := run(s)
+	qe, qc, qn := run(q)
 	b.StopTimer()
 	b.ReportMetric(se, "sluice-events/s")
 	b.ReportMetric(qe, "quamina-events/s")
@@ -101,6 +116,8 @@ func compare(b *testing.B, s, q engine, events [][]byte) {
 	b.ReportMetric(sc, "sluice-events/cpu-s")
 	b.ReportMetric(qc, "quamina-events/cpu-s")
 	b.ReportMetric(sc/qc, "cpu-ratio")
+	b.ReportMetric(float64(sn), "sluice-events")
+	b.ReportMetric(float64(qn), "quamina-events")
 	b.ReportMetric(0, "ns/op")
 }
 

@@ -2,6 +2,7 @@ package pattern
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -106,6 +107,68 @@ func FuzzDifferential(f *testing.F) {
 			}
 			if want := refMatch(decoded, jsonvalue.MustParse(ev)); got != want {
 				t.Fatalf("pattern %s\nevent %s\ngot %v want %v", p, ev, got, want)
+			}
+		}
+	})
+}
+
+// FuzzMatcherDifferential compares a Matcher holding many random rules,
+// after random additions, replacements and removals, with the reference
+// evaluator on random events. Many rules share index nodes, so this covers
+// what a single Pattern does not: nodes switching from their flat list to
+// hash indexes, shared entries, and the clean-up on removal.
+func FuzzMatcherDifferential(f *testing.F) {
+	for _, s := range [][3]uint64{{1, 2, 30}, {7, 3, 64}, {42, 42, 200}} {
+		f.Add(s[0], s[1], uint8(s[2]))
+	}
+	f.Fuzz(func(t *testing.T, a, b uint64, n uint8) {
+		g := &generator{r: rand.New(rand.NewPCG(a, b))}
+		m := NewMatcher()
+		live := map[string]string{}
+		ops := 1 + int(n)
+		for i := 0; i < ops; i++ {
+			id := fmt.Sprint(g.r.IntN(1 + ops/2)) // repeats replace rules
+			if g.r.IntN(6) == 0 {
+				m.Remove(id)
+				delete(live, id)
+				continue
+			}
+			p := g.object(0)
+			if err := m.Add(id, []byte(p)); err != nil {
+				var pe *Error
+				if errors.As(err, &pe) && strings.Contains(pe.Reason, "too complex") {
+					continue // the Matcher keeps the rule it had
+				}
+				t.Fatalf("pattern %s: %v", p, err)
+			}
+			live[id] = p
+		}
+		if m.Len() != len(live) {
+			t.Fatalf("Len %d, want %d", m.Len(), len(live))
+		}
+		decoded := map[string]*jsonvalue.Object{}
+		for id, p := range live {
+			decoded[id] = jsonvalue.MustParse(p).(*jsonvalue.Object)
+		}
+		for e := 0; e < 20; e++ {
+			ev := g.eventObject(0)
+			v := jsonvalue.MustParse(ev)
+			var want []string
+			for id, p := range decoded {
+				if refMatch(p, v) {
+					want = append(want, id)
+				}
+			}
+			sort.Strings(want)
+			got, err := m.MatchBytes([]byte(ev))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sort.Strings(got)
+			got2 := m.Match(v)
+			sort.Strings(got2)
+			if !slices.Equal(got, want) || !slices.Equal(got2, want) {
+				t.Fatalf("event %s\nrules %v\nMatchBytes %v, Match %v, reference %v", ev, live, got, got2, want)
 			}
 		}
 	})
