@@ -550,7 +550,13 @@ func sfnLatency(b *bench, samples []sample, sendWin string) error {
 				break
 			}
 		}
-		if len(starts) >= want || time.Now().After(deadline) {
+		found := 0
+		for _, s := range samples {
+			if _, ok := starts[s.eventID]; ok && s.eventID != "" {
+				found++
+			}
+		}
+		if found >= want || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(time.Second)

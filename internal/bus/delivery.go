@@ -235,6 +235,22 @@ func (dl *deliverer) finish(d *delivery, t *compiledTarget) {
 	} else if t != nil {
 		s.log.Warn("event dropped after retries", "rule", d.ruleArn, "target", d.targetID, "event", d.eventID, "err", d.lastErr)
 	}
+	if ac, ok := s.st.(store.AsyncCommitter); ok && t == nil {
+		// A delivery done need not hold up its worker until its removal
+		// is on disk: group commit makes that wait long under load, and
+		// it bounded a target's throughput to workersPerTarget per commit.
+		// Were the removal lost in a crash, the event would be delivered
+		// again, which at-least-once allows.
+		wait := ac.CommitAsync(context.WithoutCancel(s.ctx), w)
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			if _, err := wait(); err != nil && s.ctx.Err() == nil {
+				s.log.Error("finish delivery", "rule", d.ruleArn, "target", d.targetID, "err", err)
+			}
+		}()
+		return
+	}
 	if _, err := s.st.Commit(s.ctx, w); err != nil && s.ctx.Err() == nil {
 		s.log.Error("finish delivery", "rule", d.ruleArn, "target", d.targetID, "err", err)
 	}
