@@ -98,7 +98,7 @@ func compare(b *testing.B, s, q engine, events [][]byte) {
 			}
 		}
 		start, cpu0 := time.Now(), cpuTime()
-		for n < b.N || n%64 != 0 || time.Since(start) < minMeasure {
+		for n < b.N || n%16 != 0 || time.Since(start) < minMeasure {
 			if _, err := e.match(events[n%len(events)]); err != nil {
 				b.Fatal(err)
 			}

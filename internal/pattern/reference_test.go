@@ -355,7 +355,7 @@ type generator struct {
 var (
 	genKeys    = []string{"source", "detail-type", "a", "b"}
 	genSubKeys = []string{"x", "y", "z.w"}
-	genStrings = []string{"", "a", "ab", "abc", "b", "ba", "AB", "aBc", "x.y", "10.0.0.1", "10.0.1.7", "2001:db8::1", "300"}
+	genStrings = []string{"", "a", "ab", "abc", "b", "ba", "AB", "aBc", "x.y", "10.0.0.1", "10.0.1.7", "2001:db8::1", "300", "é", "Éa", "q\"t"}
 	genNumbers = []string{"0", "1", "-1", "2.5", "300", "3.0e2", "1e3", "-0"}
 )
 
@@ -387,11 +387,11 @@ func (g *generator) nonEmpty() string {
 func (g *generator) wildcard() string {
 	s := g.str()
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
+	for _, r := range s { // by rune, so that a '*' never splits a UTF-8 sequence
 		if g.r.IntN(3) == 0 && (b.Len() == 0 || !strings.HasSuffix(b.String(), "*")) {
 			b.WriteByte('*')
 		}
-		b.WriteByte(s[i])
+		b.WriteRune(r)
 	}
 	if g.r.IntN(2) == 0 && !strings.HasSuffix(b.String(), "*") {
 		b.WriteByte('*')
