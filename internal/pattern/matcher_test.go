@@ -96,12 +96,18 @@ func TestMatcherConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stop atomic.Bool
-	var wg sync.WaitGroup
-	for w := 0; w < 4; w++ {
+	var wg, started sync.WaitGroup
+	for w := 0; w < 3; w++ {
 		wg.Add(1)
+		started.Add(1)
 		go func() {
 			defer wg.Done()
+			first := true
 			for !stop.Load() {
+				if first {
+					started.Done()
+					first = false
+				}
 				ids, err := m.MatchBytes([]byte(`{"source":"s","detail":{"n":5}}`))
 				if err != nil {
 					t.Error(err)
@@ -114,7 +120,12 @@ func TestMatcherConcurrent(t *testing.T) {
 			}
 		}()
 	}
-	for i := 0; i < 300; i++ {
+	started.Wait()
+	updates := 300
+	if raceEnabled || testing.Short() {
+		updates = 60
+	}
+	for i := 0; i < updates; i++ {
 		id := fmt.Sprint("r", i%20)
 		if err := m.Add(id, []byte(fmt.Sprintf(`{"source":["s"],"detail":{"n":[{"numeric":[">",%d]}]}}`, i%10))); err != nil {
 			t.Fatal(err)

@@ -551,7 +551,10 @@ func TestDifferential(t *testing.T) {
 
 func differential(t *testing.T, seed uint64) {
 	g := &generator{r: rand.New(rand.NewPCG(seed, 2))}
-	const rules, events = 300, 1000
+	rules, events := 300, 1000
+	if raceEnabled || testing.Short() {
+		rules, events = 100, 300
+	}
 	patterns := make([]string, 0, rules)
 	decoded := make([]*jsonvalue.Object, 0, rules)
 	m := NewMatcher()
