@@ -491,3 +491,48 @@ func TestEventsToStateMachineCommands(t *testing.T) {
 		t.Errorf("pattern test: %d %q", code, out)
 	}
 }
+
+// TestDeadLettersCommand dead-letters an event (its target state machine
+// does not exist) and reads it back, then purges the queue.
+func TestDeadLettersCommand(t *testing.T) {
+	t.Parallel()
+	srv := servertest.Start(t)
+	e := &ebEnv{clientEnv: clientEnv{url: srv.URL(), api: newSFNClient(srv.URL(), "us-east-1", credentialsFrom(func(string) string { return "" })), dir: t.TempDir()}}
+	eb := servertest.EventBridge(srv)
+	ctx := context.Background()
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("r"), EventPattern: aws.String(`{"source":["shop"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("r"), Targets: []ebtypes.Target{{Id: aws.String("gone"),
+		Arn:              aws.String("arn:aws:states:us-east-1:000000000000:stateMachine:gone"),
+		DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String("arn:aws:sqs:us-east-1:000000000000:dlq")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := e.sluice(t, "", "events", "put", "--source", "shop", "--detail-type", "t", "--detail", `{"n":7}`); code != 0 {
+		t.Fatalf("events put: %d %s%s", code, out, errOut)
+	}
+	var out string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var code int
+		var errOut string
+		if code, out, errOut = e.sluice(t, "", "deadletters", "dlq"); code != 0 {
+			t.Fatalf("deadletters: %d %s%s", code, out, errOut)
+		}
+		if out != "" {
+			break
+		}
+	}
+	if !strings.Contains(out, "StateMachineDoesNotExist") || !strings.Contains(out, `"n": 7`) {
+		t.Errorf("deadletters printed %q", out)
+	}
+	if code, out, errOut := e.sluice(t, "", "deadletters", "--json", "arn:aws:sqs:us-east-1:000000000000:dlq"); code != 0 || strings.Count(out, "\n") != 1 ||
+		!strings.Contains(out, `"Cursor"`) {
+		t.Errorf("deadletters --json: %d %q %s", code, out, errOut)
+	}
+	if code, _, errOut := e.sluice(t, "", "deadletters", "dlq", "--purge"); code != 0 {
+		t.Fatalf("purge: %d %s", code, errOut)
+	}
+	if code, out, _ := e.sluice(t, "", "deadletters", "dlq"); code != 0 || out != "" {
+		t.Errorf("after purge: %d %q", code, out)
+	}
+}

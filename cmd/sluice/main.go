@@ -39,6 +39,7 @@ func commands() []command {
 		{"events", "put events on an event bus on a server", eventsCmd},
 		{"rules", "create, list, describe, enable, disable and delete rules and their targets", rulesCmd},
 		{"pattern", "test an event against an event pattern, locally", patternCmd},
+		{"deadletters", "print or purge the events a dead-letter queue holds", deadlettersCmd},
 		{"version", "print the version", versionCmd},
 	}
 }
@@ -72,7 +73,7 @@ func usage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("Usage: sluice <command> [arguments]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "  %-11s %s\n", c.name, c.summary)
 	}
 	b.WriteString("\nRun 'sluice <command> -h' for the command's flags.\n")
 	io.WriteString(w, b.String())

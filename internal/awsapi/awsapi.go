@@ -40,6 +40,20 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Status: http.StatusBadRequest}
 }
 
+// Permanent reports whether err is an *Error that retrying the same
+// request cannot fix: a client error (4xx) other than throttling or a
+// limit being exceeded, such as a resource that does not exist or an input
+// it refuses. Deliveries send such failures to their dead-letter queue at
+// once, as EventBridge does.
+func Permanent(err error) bool {
+	var ae *Error
+	if err == nil || !errors.As(err, &ae) {
+		return false
+	}
+	return ae.Status >= 400 && ae.Status < 500 && ae.Status != http.StatusTooManyRequests &&
+		!strings.Contains(ae.Code, "Throttl") && !strings.Contains(ae.Code, "LimitExceeded")
+}
+
 // Internal wraps an unexpected failure as an HTTP 500 error.
 func Internal(err error) *Error {
 	return &Error{Code: "InternalFailure", Message: err.Error(), Status: http.StatusInternalServerError}

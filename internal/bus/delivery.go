@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sluice-run/sluice/internal/deadletter"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 	"github.com/sluice-run/sluice/internal/store"
 )
@@ -231,7 +232,7 @@ func (dl *deliverer) finish(d *delivery, t *compiledTarget) {
 	w := &store.Write{RemovePending: []store.PendingKey{{Exec: d.key, Kind: kindDelivery, Key: d.pendingKey()}}}
 	if t != nil && t.t.DeadLetterConfig != nil && t.t.DeadLetterConfig.Arn != "" {
 		s.metrics.deadLettered.Add(1)
-		w.StreamEntries = append(w.StreamEntries, store.StreamEntry{Stream: "deadletter:" + t.t.DeadLetterConfig.Arn, Time: s.now(), Data: dl.deadLetter(d, t)})
+		w.StreamEntries = append(w.StreamEntries, store.StreamEntry{Stream: deadletter.Stream(t.t.DeadLetterConfig.Arn), Time: s.now(), Data: dl.deadLetter(d, t)})
 	} else if t != nil {
 		s.log.Warn("event dropped after retries", "rule", d.ruleArn, "target", d.targetID, "event", d.eventID, "err", d.lastErr)
 	}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/sluice-run/sluice/internal/awsapi"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 	"github.com/sluice-run/sluice/internal/transformer"
 )
@@ -63,6 +64,9 @@ func (s *Service) invoke(ctx context.Context, rs *ruleState, t *compiledTarget, 
 		// that a retried delivery does not start a second execution.
 		name := d.eventID + "_" + shortHash(d.key+"\x00"+d.replay)
 		_, err := s.cfg.StateMachines.StartForTarget(ctx, t.t.Arn, name, input)
+		if awsapi.Permanent(err) { // the state machine does not exist, or refuses the input
+			return &permanentError{err}
+		}
 		return err
 	case targetBus:
 		return s.forward(ctx, t.t.Arn, d, ev)
@@ -77,8 +81,8 @@ func (s *Service) forward(ctx context.Context, busArn string, d *delivery, ev js
 	s.mu.RLock()
 	_, ok := s.buses[busArn]
 	s.mu.RUnlock()
-	if !ok {
-		return fmt.Errorf("ResourceNotFoundException: event bus %s does not exist", busArn)
+	if !ok { // not retried: EventBridge dead-letters at once for a target that does not exist
+		return &permanentError{fmt.Errorf("ResourceNotFoundException: event bus %s does not exist", busArn)}
 	}
 	return s.Ingest(ctx, []*Event{{ID: d.eventID, BusArn: busArn, Raw: d.event, Value: ev, Ingest: s.now()}})
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sluice-run/sluice/internal/deadletter"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 	"github.com/sluice-run/sluice/internal/store"
 )
@@ -140,7 +141,7 @@ func (s *Service) finish(inv *invocation, failure error, exhausted string) {
 	w := &store.Write{RemovePending: []store.PendingKey{{Exec: inv.Schedule, Kind: kindInvoke, Key: inv.key()}}}
 	if failure != nil {
 		if d := inv.Target.DeadLetterConfig; d != nil && d.Arn != nil {
-			w.StreamEntries = append(w.StreamEntries, store.StreamEntry{Stream: "deadletter:" + *d.Arn, Time: s.now(), Data: inv.deadLetter(failure, exhausted)})
+			w.StreamEntries = append(w.StreamEntries, store.StreamEntry{Stream: deadletter.Stream(*d.Arn), Time: s.now(), Data: inv.deadLetter(failure, exhausted)})
 		} else {
 			s.log.Warn("schedule invocation dropped after retries", "schedule", inv.Schedule, "nominal", inv.Nominal, "err", failure)
 		}

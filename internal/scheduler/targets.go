@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -80,11 +79,7 @@ func (e *permanentError) Unwrap() error { return e.err }
 // classify marks the errors of Sluice's own services that retrying cannot
 // fix (client errors other than throttling) as permanent.
 func classify(err error) error {
-	var ae *awsapi.Error
-	if err == nil || !errors.As(err, &ae) {
-		return err
-	}
-	if ae.Status >= 400 && ae.Status < 500 && ae.Status != http.StatusTooManyRequests && !strings.Contains(ae.Code, "Throttl") {
+	if awsapi.Permanent(err) {
 		return &permanentError{err}
 	}
 	return err

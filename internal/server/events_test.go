@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/sluice-run/sluice/internal/deadletter"
 	"github.com/sluice-run/sluice/internal/server/servertest"
 )
 
@@ -188,6 +190,65 @@ func TestAPIDestinationRetriesAndDLQ(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("InputPath $.detail not applied: bodies %v", bodies)
+	}
+	checkDeadLetters(t, srv.URL(), "arn:aws:sqs:us-east-1:000000000000:dlq")
+}
+
+// checkDeadLetters reads the one dead letter the 400 target left on queue
+// through the dead-letter API, checks its shape, and purges the queue.
+func checkDeadLetters(t *testing.T, base, queue string) {
+	t.Helper()
+	get := func(query string) (int, deadletter.Page) {
+		resp, err := http.Get(base + deadletter.Path + "?" + query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var page deadletter.Page
+		if resp.StatusCode == http.StatusOK {
+			if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return resp.StatusCode, page
+	}
+	q := "queue=" + url.QueryEscape(queue)
+	var page deadletter.Page
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, page = get(q); len(page.Messages) > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if len(page.Messages) != 1 {
+		t.Fatalf("dead letters: %+v, want one", page)
+	}
+	var msg struct {
+		Body              string
+		MessageAttributes map[string]any
+	}
+	if err := json.Unmarshal(page.Messages[0].Message, &msg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg.Body, `"detail":{"n":1}`) || msg.MessageAttributes["ERROR_CODE"] == nil ||
+		!strings.Contains(fmt.Sprint(msg.MessageAttributes["TARGET_ARN"]), "api-destination/bad/") {
+		t.Errorf("dead letter %s", page.Messages[0].Message)
+	}
+	if _, next := get(q + "&after=" + page.Messages[0].Cursor); len(next.Messages) != 0 {
+		t.Errorf("after the last cursor: %+v", next)
+	}
+	for _, bad := range []string{"", q + "&limit=0", q + "&after=x"} {
+		if code, _ := get(bad); code != http.StatusBadRequest {
+			t.Errorf("GET ?%s: status %d, want 400", bad, code)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodDelete, base+deadletter.Path+"?"+q, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, after := get(q); resp.StatusCode != http.StatusNoContent || len(after.Messages) != 0 {
+		t.Errorf("purge: status %d, left %+v", resp.StatusCode, after)
 	}
 }
 

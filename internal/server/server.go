@@ -20,6 +20,7 @@ import (
 
 	"github.com/sluice-run/sluice/internal/awsapi"
 	"github.com/sluice-run/sluice/internal/bus"
+	"github.com/sluice-run/sluice/internal/deadletter"
 	"github.com/sluice-run/sluice/internal/httptask"
 	"github.com/sluice-run/sluice/internal/metrics"
 	"github.com/sluice-run/sluice/internal/runtime"
@@ -216,6 +217,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/metrics":
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		s.registry.WriteText(w)
+		return
+	case deadletter.Path:
+		deadletter.Handler{Store: s.st}.ServeHTTP(w, r)
 		return
 	}
 	if h, op := s.bus.IngestHandler(r.URL.Path); h != nil {
