@@ -53,6 +53,9 @@ func (s *Service) unschedule(rs *ruleState) {
 		return
 	}
 	s.timers.Remove(scheduleOwner(rs.rec.Arn), "next")
+	s.lastFireMu.Lock()
+	delete(s.lastFire, rs.rec.Arn)
+	s.lastFireMu.Unlock()
 	if _, err := s.st.Commit(s.ctx, &store.Write{RemovePending: []store.PendingKey{{Exec: rs.rec.Arn, Kind: kindSchedule, Key: "next"}}}); err != nil && s.ctx.Err() == nil {
 		s.log.Error("remove schedule", "rule", rs.rec.Arn, "err", err)
 	}
@@ -147,6 +150,19 @@ func (s *Service) fireSchedule(ruleArn string, due time.Time) {
 		nominal = n
 	}
 	next, hasNext := rs.sched.NextFrom(rs.rec.Anchor, nominal, time.UTC)
+	// The loader re-adds the stored next fire, which is still the old one
+	// while this fire's write is on its way: such a stale timer finds its
+	// nominal time fired already and only re-arms the real next one.
+	s.lastFireMu.Lock()
+	if last, ok := s.lastFire[ruleArn]; ok && !nominal.After(last) {
+		s.lastFireMu.Unlock()
+		if n, ok := rs.sched.NextFrom(rs.rec.Anchor, last, time.UTC); ok {
+			s.timers.Add(scheduleOwner(ruleArn), "next", n)
+		}
+		return
+	}
+	s.lastFire[ruleArn] = nominal
+	s.lastFireMu.Unlock()
 	s.metrics.scheduled.Add(1)
 	s.metrics.scheduleLateness.Observe("", now.Sub(nominal).Seconds())
 	id := newUUID()

@@ -78,6 +78,12 @@ type Service struct {
 	wg       sync.WaitGroup
 	ops      map[string]op
 	metrics  *Metrics
+
+	// lastFire holds each scheduled rule's latest fired nominal time, so
+	// that a stale copy of a fire's timer (the loader can re-add it from
+	// the store while the fire is being written) does not fire it twice.
+	lastFireMu sync.Mutex
+	lastFire   map[string]time.Time
 }
 
 type op func(ctx context.Context, c *call) (any, error)
@@ -108,7 +114,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		cfg.HTTPClient = &http.Client{Timeout: 5 * time.Second}
 	}
 	s := &Service{cfg: cfg, st: cfg.Store, log: cfg.Logger, now: func() time.Time { return cfg.Now().UTC() },
-		buses: map[string]*busState{}, metrics: newMetrics()}
+		buses: map[string]*busState{}, metrics: newMetrics(), lastFire: map[string]time.Time{}}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.deliv = newDeliverer(s)
 	s.tokens = &httptask.Invoker{Client: cfg.HTTPClient, Region: cfg.Region}
