@@ -152,6 +152,7 @@ func (s *Service) createConnection(ctx context.Context, c *call) (any, error) {
 	now := s.now()
 	cr := connectionRecord{Arn: c.connectionArn(in.Name), Name: in.Name, Description: deref(in.Description), AuthorizationType: in.AuthorizationType,
 		AuthParameters: in.AuthParameters, State: httptask.StateAuthorized, Created: now, Modified: now, Authorized: now}
+	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindConnection, cr.Arn, c.scope(), cr, now, 0); err != nil {
 		return nil, err
 	}
@@ -251,6 +252,7 @@ func (s *Service) updateConnection(ctx context.Context, c *call) (any, error) {
 	cr.Modified = s.now()
 	cr.State = httptask.StateAuthorized
 	cr.Authorized = cr.Modified
+	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindConnection, cr.Arn, c.scope(), cr, cr.Created, rev); err != nil {
 		return nil, err
 	}
@@ -273,6 +275,7 @@ func (s *Service) deauthorizeConnection(ctx context.Context, c *call) (any, erro
 	}
 	cr.State = httptask.StateDeauthorized
 	cr.Modified = s.now()
+	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindConnection, cr.Arn, c.scope(), cr, cr.Created, rev); err != nil {
 		return nil, err
 	}
@@ -293,6 +296,7 @@ func (s *Service) deleteConnection(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer s.cache.invalidate()
 	if err := s.st.DeleteRecord(ctx, kindConnection, cr.Arn); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
@@ -339,6 +343,19 @@ func (s *Service) listConnections(ctx context.Context, c *call) (any, error) {
 // Connection implements httptask.Connections, so HTTP Tasks and API
 // destinations share EventBridge connections.
 func (s *Service) Connection(ctx context.Context, arn string) (*httptask.Connection, error) {
+	if v, ok := s.cache.get(kindConnection, arn); ok {
+		return v.(*httptask.Connection), nil
+	}
+	gen := s.cache.generation()
+	conn, err := s.loadConnection(ctx, arn)
+	if err == nil {
+		s.cache.put(kindConnection, arn, gen, conn)
+	}
+	return conn, err
+}
+
+// loadConnection reads a connection from the store.
+func (s *Service) loadConnection(ctx context.Context, arn string) (*httptask.Connection, error) {
 	r, err := s.st.GetRecord(ctx, kindConnection, arn)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", httptask.ErrConnectionNotFound, arn)
@@ -415,6 +432,10 @@ func (s *Service) apiDestinationByName(ctx context.Context, c *call, name string
 
 // apiDestination loads an API destination by ARN, for delivery.
 func (s *Service) apiDestination(ctx context.Context, arn string) (*apiDestinationRecord, error) {
+	if v, ok := s.cache.get(kindAPIDestination, arn); ok {
+		return v.(*apiDestinationRecord), nil
+	}
+	gen := s.cache.generation()
 	r, err := s.st.GetRecord(ctx, kindAPIDestination, arn)
 	if err != nil {
 		return nil, &permanentError{fmt.Errorf("ResourceNotFoundException: api-destination %s does not exist", arn)}
@@ -423,6 +444,7 @@ func (s *Service) apiDestination(ctx context.Context, arn string) (*apiDestinati
 	if err := json.Unmarshal(r.Data, &d); err != nil {
 		return nil, err
 	}
+	s.cache.put(kindAPIDestination, arn, gen, &d)
 	return &d, nil
 }
 
@@ -471,6 +493,7 @@ func (s *Service) createAPIDestination(ctx context.Context, c *call) (any, error
 	if in.RateLimit != nil {
 		d.RateLimit = *in.RateLimit
 	}
+	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindAPIDestination, d.Arn, c.scope(), d, now, 0); err != nil {
 		return nil, err
 	}
@@ -540,6 +563,7 @@ func (s *Service) updateAPIDestination(ctx context.Context, c *call) (any, error
 		return nil, err
 	}
 	d.Modified = s.now()
+	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindAPIDestination, d.Arn, c.scope(), d, d.Created, rev); err != nil {
 		return nil, err
 	}
@@ -560,6 +584,7 @@ func (s *Service) deleteAPIDestination(ctx context.Context, c *call) (any, error
 	if err != nil {
 		return nil, err
 	}
+	defer s.cache.invalidate()
 	if err := s.st.DeleteRecord(ctx, kindAPIDestination, d.Arn); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}

@@ -78,6 +78,7 @@ type Service struct {
 	wg       sync.WaitGroup
 	ops      map[string]op
 	metrics  *Metrics
+	cache    recordCache // connections and API destinations, for deliveries
 
 	// lastFire holds each scheduled rule's latest fired nominal time, so
 	// that a stale copy of a fire's timer (the loader can re-add it from
