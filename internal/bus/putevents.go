@@ -193,6 +193,8 @@ func envelope(id, detailType, source, account string, t time.Time, region string
 
 // Ingest matches events against their buses' rules and archives and makes
 // the resulting deliveries and archive entries durable before it returns.
+// An event for a bus that does not exist fails the whole call with
+// ResourceNotFoundException, and nothing is written.
 func (s *Service) Ingest(ctx context.Context, events []*Event) error {
 	w := &store.Write{}
 	var ds []*delivery
@@ -200,8 +202,8 @@ func (s *Service) Ingest(ctx context.Context, events []*Event) error {
 		s.mu.RLock()
 		b := s.buses[ev.BusArn]
 		s.mu.RUnlock()
-		if b == nil {
-			continue
+		if b == nil { // deleted since the event was validated, or a scheduler target naming no bus
+			return notFound("Event bus %s does not exist.", ev.BusArn[strings.LastIndexByte(ev.BusArn, '/')+1:])
 		}
 		ids, err := b.matcher.MatchBytes(ev.Raw)
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go"
 
+	"github.com/sluice-run/sluice/internal/deadletter"
 	"github.com/sluice-run/sluice/internal/server/servertest"
 )
 
@@ -343,5 +346,45 @@ func TestSchedulerRestart(t *testing.T) {
 	}
 	if after == 0 {
 		t.Fatalf("the schedule did not fire after the restart: %v", inputs)
+	}
+}
+
+// TestSchedulerMissingBusDeadLetters fires a schedule at an event bus that
+// does not exist: the invocation is not retried but dead-lettered, with
+// the error, where the dead-letter API reads it.
+func TestSchedulerMissingBusDeadLetters(t *testing.T) {
+	t.Parallel()
+	srv := servertest.Start(t)
+	sc := servertest.Scheduler(srv)
+	const dlq = "arn:aws:sqs:us-east-1:000000000000:sched-dlq"
+	target := smTarget("arn:aws:events:us-east-1:000000000000:event-bus/nowhere", `{"n":1}`)
+	target.EventBridgeParameters = &stypes.EventBridgeParameters{DetailType: aws.String("Tick"), Source: aws.String("sched.test")}
+	target.DeadLetterConfig = &stypes.DeadLetterConfig{Arn: aws.String(dlq)}
+	_, err := sc.CreateSchedule(context.Background(), &scheduler.CreateScheduleInput{Name: aws.String("lost"),
+		ScheduleExpression: aws.String("rate(1 second)"), FlexibleTimeWindow: flexOff, Target: target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page deadletter.Page
+	for deadline := time.Now().Add(5 * time.Second); len(page.Messages) == 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no dead letter for a schedule targeting a missing bus")
+		}
+		resp, err := http.Get(srv.URL() + deadletter.Path + "?queue=" + url.QueryEscape(dlq))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var msg struct{ MessageAttributes map[string]any }
+	if err := json.Unmarshal(page.Messages[0].Message, &msg); err != nil {
+		t.Fatal(err)
+	}
+	if a := msg.MessageAttributes; a["ERROR_CODE"] != "ResourceNotFoundException" || a["RETRY_ATTEMPTS"] != float64(0) {
+		t.Errorf("dead letter attributes %v: want ResourceNotFoundException after no retry", a)
 	}
 }
