@@ -253,6 +253,10 @@ type Store interface {
 	// ListPendingBefore returns the pending items of kind due at or before
 	// before, in due order.
 	ListPendingBefore(ctx context.Context, kind string, before time.Time) ([]Pending, error)
+	// ListPendingOf returns up to limit pending items of one owner (the
+	// Exec field) and kind whose Key sorts after after, in Key order: a
+	// page of what one execution or delivery queue waits for.
+	ListPendingOf(ctx context.Context, exec, kind, after string, limit int) ([]Pending, error)
 
 	// PutRecord inserts a record when rev is 0 (ErrExists if the key is
 	// taken) or replaces it when rev is its current revision (ErrConflict

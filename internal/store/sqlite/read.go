@@ -40,6 +40,7 @@ type readStmts struct {
 	pendingAll     *sql.Stmt
 	pendingKind    *sql.Stmt
 	pendingDue     *sql.Stmt
+	pendingOf      *sql.Stmt
 	getRecord      *sql.Stmt
 	listRecords    *sql.Stmt
 	listRecordsPar *sql.Stmt
@@ -62,6 +63,7 @@ func (r *readStmts) prepare(db *sql.DB) error {
 		{&r.pendingAll, pendingCols + "ORDER BY kind, due, exec, key"},
 		{&r.pendingKind, pendingCols + "WHERE kind = ? ORDER BY due, exec, key"},
 		{&r.pendingDue, pendingCols + "WHERE kind = ? AND due <= ? ORDER BY due, exec, key"},
+		{&r.pendingOf, pendingCols + "WHERE exec = ? AND kind = ? AND key > ? ORDER BY key LIMIT ?"},
 		{&r.getRecord, recordCols + "WHERE kind = ? AND key = ?"},
 		{&r.listRecords, recordCols + "WHERE kind = ? AND key > ? ORDER BY key LIMIT ?"},
 		{&r.listRecordsPar, recordCols + "WHERE kind = ? AND parent = ? AND key > ? ORDER BY key LIMIT ?"},
@@ -83,7 +85,7 @@ func (r *readStmts) prepare(db *sql.DB) error {
 
 func (r *readStmts) close() {
 	for _, st := range []*sql.Stmt{r.getExec, r.execExists, r.readBatches, r.running, r.pendingAll,
-		r.pendingKind, r.pendingDue, r.getRecord, r.listRecords, r.listRecordsPar, r.readStream, r.streamStats} {
+		r.pendingKind, r.pendingDue, r.pendingOf, r.getRecord, r.listRecords, r.listRecordsPar, r.readStream, r.streamStats} {
 		if st != nil {
 			st.Close()
 		}
@@ -390,20 +392,31 @@ func (s *Store) ListPendingBefore(ctx context.Context, kind string, before time.
 	return s.listPending(ctx, kind, before)
 }
 
+// ListPendingOf implements store.Store.
+func (s *Store) ListPendingOf(ctx context.Context, exec, kind, after string, limit int) ([]store.Pending, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return s.queryPending(ctx, s.rd.pendingOf, exec, kind, after, limit)
+}
+
 func (s *Store) listPending(ctx context.Context, kind string, before time.Time) ([]store.Pending, error) {
+	switch {
+	case !before.IsZero():
+		return s.queryPending(ctx, s.rd.pendingDue, kind, before.UnixNano())
+	case kind == "":
+		return s.queryPending(ctx, s.rd.pendingAll)
+	default:
+		return s.queryPending(ctx, s.rd.pendingKind, kind)
+	}
+}
+
+// queryPending runs one of the pending-index queries.
+func (s *Store) queryPending(ctx context.Context, stmt *sql.Stmt, args ...any) ([]store.Pending, error) {
 	if s.closed.Load() {
 		return nil, store.ErrClosed
 	}
-	var rows *sql.Rows
-	var err error
-	switch {
-	case !before.IsZero():
-		rows, err = s.rd.pendingDue.QueryContext(ctx, kind, before.UnixNano())
-	case kind == "":
-		rows, err = s.rd.pendingAll.QueryContext(ctx)
-	default:
-		rows, err = s.rd.pendingKind.QueryContext(ctx, kind)
-	}
+	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list pending: %w", s.closedErr(err))
 	}

@@ -242,6 +242,7 @@ func TestQueryPlans(t *testing.T) {
 		{"SELECT arn FROM executions e WHERE e.alias_arn = ? AND (e.start_date, e.arn) < (?, ?) ORDER BY e.start_date DESC, e.arn DESC LIMIT 10", "executions_alias"},
 		{"SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY start_date, arn", "executions_status"},
 		{"SELECT exec FROM pending WHERE kind = ? ORDER BY due, exec, key", "pending_kind"},
+		{"SELECT exec FROM pending WHERE exec = ? AND kind = ? AND key > ? ORDER BY key LIMIT 10", "PRIMARY KEY"},
 	} {
 		rows, err := db.Query("EXPLAIN QUERY PLAN "+tc.q, "x", 1, "y")
 		if err != nil {

@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"Pending/ListByKind", testPendingKinds},
 		{"Pending/RemoveThenAdd", testPendingRemoveThenAdd},
 		{"Pending/Before", testPendingBefore},
+		{"Pending/Of", testPendingOf},
 		{"Records/InWrite", testRecordsInWrite},
 		{"Records/PutRecord", testPutRecord},
 		{"Records/Get", testGetRecord},
@@ -1628,5 +1629,42 @@ func testPendingBefore(t *testing.T, s store.Store) {
 	}
 	if keys := pendingKeys(got); !slices.Equal(keys, []string{"e4/timer/k", "e3/timer/k", "e2/timer/k"}) {
 		t.Errorf("ListPendingBefore: %v, want the three due by +2h in due order", keys)
+	}
+}
+
+func testPendingOf(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	var add []store.Pending
+	for _, k := range []string{"c", "a", "e", "b", "d"} {
+		add = append(add, store.Pending{Exec: "q", Kind: "delivery", Key: k, Data: []byte(k)})
+	}
+	add = append(add, store.Pending{Exec: "q", Kind: "timer", Key: "a"}, store.Pending{Exec: "other", Kind: "delivery", Key: "a"})
+	mustCommit(t, s, &store.Write{AddPending: add})
+	var got []string
+	after := ""
+	for {
+		page, err := s.ListPendingOf(ctx, "q", "delivery", after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > 2 {
+			t.Fatalf("page of %d items, limit 2", len(page))
+		}
+		for _, p := range page {
+			if string(p.Data) != p.Key {
+				t.Errorf("item %s has data %q", p.Key, p.Data)
+			}
+			got = append(got, p.Key)
+		}
+		if len(page) < 2 {
+			break
+		}
+		after = page[len(page)-1].Key
+	}
+	if !slices.Equal(got, []string{"a", "b", "c", "d", "e"}) {
+		t.Errorf("ListPendingOf pages: %v, want a..e of owner q and kind delivery only, in key order", got)
+	}
+	if page, err := s.ListPendingOf(ctx, "q", "delivery", "", 0); err != nil || len(page) != 0 {
+		t.Errorf("limit 0: %v, %v", page, err)
 	}
 }
