@@ -98,16 +98,37 @@ type deliverer struct {
 
 // targetQueue holds the deliveries of one target that are due now.
 type targetQueue struct {
+	key     string // deliveryKey: the owner of its pending items
 	mu      sync.Mutex
 	queue   []*delivery
 	workers int
 	// inflight tells deliveries that are queued or running, so a timer
 	// and a recovery pass never run one twice at once.
 	inflight map[string]bool
+	// removing holds deliveries that are done but whose removal from the
+	// pending index is not yet durable, so a refill does not run them
+	// again.
+	removing map[string]bool
+	// refilling counts refills reading the store; removals that become
+	// durable meanwhile stay in removed until the reads are over, as a
+	// read may have seen the store before them.
+	refilling int
+	removed   map[string]bool
+	// spilled is set when a delivery due now was left in the store only,
+	// because the queue was full; a worker that empties the queue then
+	// refills it from the store, reading on from cursor (a pending key).
+	spilled bool
+	cursor  string
 }
 
 // workersPerTarget bounds concurrent deliveries to one target.
 const workersPerTarget = 16
+
+// maxQueued bounds the deliveries of one target held in memory. Beyond
+// it, deliveries due now stay in the store's pending index only (where
+// they are anyway) and are read back in pages as the queue drains, so a
+// target slower than the events coming in costs disk, not memory.
+var maxQueued = 4096
 
 func newDeliverer(s *Service) *deliverer { return &deliverer{s: s, targets: map[string]*targetQueue{}} }
 
@@ -118,15 +139,14 @@ func (dl *deliverer) enqueue(d *delivery) {
 		dl.s.parked.Store(d.key+"\x00"+d.pendingKey(), d)
 		return
 	}
-	dl.mu.Lock()
-	q := dl.targets[d.key]
-	if q == nil {
-		q = &targetQueue{inflight: map[string]bool{}}
-		dl.targets[d.key] = q
-	}
-	dl.mu.Unlock()
+	q := dl.queue(d.key)
 	q.mu.Lock()
-	if q.inflight[d.pendingKey()] {
+	if q.inflight[d.pendingKey()] || q.removing[d.pendingKey()] {
+		q.mu.Unlock()
+		return
+	}
+	if len(q.queue) >= maxQueued {
+		q.spilled = true
 		q.mu.Unlock()
 		return
 	}
@@ -143,10 +163,30 @@ func (dl *deliverer) enqueue(d *delivery) {
 	}
 }
 
+// queue returns the queue of the target with the given delivery key.
+func (dl *deliverer) queue(key string) *targetQueue {
+	dl.mu.Lock()
+	defer dl.mu.Unlock()
+	q := dl.targets[key]
+	if q == nil {
+		q = &targetQueue{key: key, inflight: map[string]bool{}, removing: map[string]bool{}, removed: map[string]bool{}}
+		dl.targets[key] = q
+	}
+	return q
+}
+
 func (dl *deliverer) work(q *targetQueue) {
 	defer dl.s.wg.Done()
 	for {
 		q.mu.Lock()
+		if len(q.queue) == 0 && q.spilled && dl.s.ctx.Err() == nil {
+			q.spilled = false
+			q.mu.Unlock()
+			if !dl.refill(q) {
+				time.Sleep(100 * time.Millisecond) // the store failed: do not spin
+			}
+			continue
+		}
 		if len(q.queue) == 0 || dl.s.ctx.Err() != nil {
 			q.workers--
 			q.mu.Unlock()
@@ -161,6 +201,62 @@ func (dl *deliverer) work(q *targetQueue) {
 		delete(q.inflight, d.pendingKey())
 		q.mu.Unlock()
 	}
+}
+
+// refill reads the next page of a spilled target's deliveries from the
+// store into its queue (the caller is one of its workers, so the queue
+// keeps at least that worker). Deliveries already queued or running, done
+// but not yet removed, or waiting for a retry (they have timers) are
+// skipped. After a full page the target stays marked spilled, to read the
+// next one. A page that reaches the end of the target's deliveries sends
+// the cursor back to the start; when that page did not itself start
+// there, the target stays marked spilled so that the next refill reads
+// the deliveries before the old cursor too.
+func (dl *deliverer) refill(q *targetQueue) (ok bool) {
+	q.mu.Lock()
+	after := q.cursor
+	q.refilling++
+	q.mu.Unlock()
+	ps, err := dl.s.st.ListPendingOf(dl.s.ctx, q.key, kindDelivery, after, maxQueued)
+	now := dl.s.now()
+	// One critical section from here: a removal that became durable after
+	// the read is either still in removing or already in removed.
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	skip := q.removed
+	if q.refilling--; q.refilling == 0 {
+		q.removed = map[string]bool{}
+	}
+	if err != nil {
+		if dl.s.ctx.Err() == nil {
+			dl.s.log.Error("refill deliveries", "target", q.key, "err", err)
+			q.spilled = true // try again on the next worker pass
+		}
+		return false
+	}
+	if len(ps) < maxQueued {
+		q.cursor = ""
+		if after != "" {
+			q.spilled = true
+		}
+	} else {
+		q.cursor = ps[len(ps)-1].Key
+		q.spilled = true // a full page: more may follow
+	}
+	for _, p := range ps {
+		if q.inflight[p.Key] || q.removing[p.Key] || skip[p.Key] || p.Due.After(now) {
+			continue
+		}
+		d, err := deliveryFromPending(p)
+		if err != nil {
+			dl.s.log.Error("refill deliveries: bad pending delivery", "target", q.key, "key", p.Key, "err", err)
+			continue
+		}
+		d.due = time.Time{}
+		q.inflight[p.Key] = true
+		q.queue = append(q.queue, d)
+	}
+	return true
 }
 
 // attempt tries one delivery and records the outcome.
@@ -242,6 +338,10 @@ func (dl *deliverer) finish(d *delivery, t *compiledTarget) {
 		// it bounded a target's throughput to workersPerTarget per commit.
 		// Were the removal lost in a crash, the event would be delivered
 		// again, which at-least-once allows.
+		q, k := dl.queue(d.key), d.pendingKey()
+		q.mu.Lock()
+		q.removing[k] = true
+		q.mu.Unlock()
 		wait := ac.CommitAsync(context.WithoutCancel(s.ctx), w)
 		s.wg.Add(1)
 		go func() {
@@ -249,6 +349,12 @@ func (dl *deliverer) finish(d *delivery, t *compiledTarget) {
 			if _, err := wait(); err != nil && s.ctx.Err() == nil {
 				s.log.Error("finish delivery", "rule", d.ruleArn, "target", d.targetID, "err", err)
 			}
+			q.mu.Lock()
+			delete(q.removing, k)
+			if q.refilling > 0 {
+				q.removed[k] = true
+			}
+			q.mu.Unlock()
 		}()
 		return
 	}
