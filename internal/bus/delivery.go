@@ -119,6 +119,9 @@ type targetQueue struct {
 	// refills it from the store, reading on from cursor (a pending key).
 	spilled bool
 	cursor  string
+	// parked holds deliveries waiting in memory for their retry timer,
+	// by pending key; at most maxQueued.
+	parked map[string]*delivery
 }
 
 // workersPerTarget bounds concurrent deliveries to one target.
@@ -134,27 +137,70 @@ func newDeliverer(s *Service) *deliverer { return &deliverer{s: s, targets: map[
 
 // enqueue queues a delivery that is due now, or arms its retry timer.
 func (dl *deliverer) enqueue(d *delivery) {
+	q := dl.queue(d.key)
 	if !d.due.IsZero() && d.due.After(dl.s.now()) {
+		// Up to maxQueued deliveries of a target wait for their retry in
+		// memory; past that only the timer does, and the delivery is read
+		// back from the store when it fires (see retryDue).
+		q.mu.Lock()
+		if len(q.parked) < maxQueued {
+			q.parked[d.pendingKey()] = d
+		}
+		q.mu.Unlock()
 		dl.s.timers.Add("delivery:"+d.key, d.pendingKey(), d.due)
-		dl.s.parked.Store(d.key+"\x00"+d.pendingKey(), d)
 		return
 	}
-	q := dl.queue(d.key)
 	q.mu.Lock()
-	if q.inflight[d.pendingKey()] || q.removing[d.pendingKey()] {
-		q.mu.Unlock()
-		return
+	start := dl.pushLocked(q, d)
+	q.mu.Unlock()
+	if start {
+		dl.s.wg.Add(1)
+		go dl.work(q)
+	}
+}
+
+// pushLocked queues a delivery due now unless it is queued, running or
+// finishing already; with the queue full it leaves it to the store and
+// marks the target spilled. It reports whether the caller must start a
+// worker (it has counted it). The caller holds q.mu.
+func (dl *deliverer) pushLocked(q *targetQueue, d *delivery) bool {
+	k := d.pendingKey()
+	if q.inflight[k] || q.removing[k] {
+		return false
 	}
 	if len(q.queue) >= maxQueued {
 		q.spilled = true
-		q.mu.Unlock()
-		return
+		return q.startLocked()
 	}
-	q.inflight[d.pendingKey()] = true
+	q.inflight[k] = true
 	q.queue = append(q.queue, d)
-	start := q.workers < workersPerTarget
-	if start {
+	return q.startLocked()
+}
+
+// startLocked counts one more worker if the target may have one, and
+// reports whether it did. The caller holds q.mu.
+func (q *targetQueue) startLocked() bool {
+	if q.workers < workersPerTarget && (len(q.queue) > 0 || q.spilled) {
 		q.workers++
+		return true
+	}
+	return false
+}
+
+// retryDue handles a delivery's retry timer: the parked delivery is
+// queued again, or, when it was not kept in memory, the target is marked
+// spilled so that a refill reads it back from the store.
+func (dl *deliverer) retryDue(key, id string) {
+	q := dl.queue(key)
+	q.mu.Lock()
+	var start bool
+	if d, ok := q.parked[id]; ok {
+		delete(q.parked, id)
+		d.due = time.Time{}
+		start = dl.pushLocked(q, d)
+	} else {
+		q.spilled = true
+		start = q.startLocked()
 	}
 	q.mu.Unlock()
 	if start {
@@ -169,7 +215,8 @@ func (dl *deliverer) queue(key string) *targetQueue {
 	defer dl.mu.Unlock()
 	q := dl.targets[key]
 	if q == nil {
-		q = &targetQueue{key: key, inflight: map[string]bool{}, removing: map[string]bool{}, removed: map[string]bool{}}
+		q = &targetQueue{key: key, inflight: map[string]bool{}, removing: map[string]bool{}, removed: map[string]bool{},
+			parked: map[string]*delivery{}}
 		dl.targets[key] = q
 	}
 	return q
@@ -243,8 +290,17 @@ func (dl *deliverer) refill(q *targetQueue) (ok bool) {
 		q.cursor = ps[len(ps)-1].Key
 		q.spilled = true // a full page: more may follow
 	}
-	for _, p := range ps {
-		if q.inflight[p.Key] || q.removing[p.Key] || skip[p.Key] || p.Due.After(now) {
+	for i, p := range ps {
+		if len(q.queue) >= maxQueued {
+			// Deliveries pushed meanwhile filled the queue: read on from
+			// here next time.
+			q.cursor, q.spilled = after, true
+			if i > 0 {
+				q.cursor = ps[i-1].Key
+			}
+			break
+		}
+		if q.inflight[p.Key] || q.removing[p.Key] || skip[p.Key] || q.parked[p.Key] != nil || p.Due.After(now) {
 			continue
 		}
 		d, err := deliveryFromPending(p)

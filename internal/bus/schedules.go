@@ -117,11 +117,7 @@ func (s *Service) fireTimer(owner, id string, due time.Time) {
 		return
 	}
 	if key, ok := strings.CutPrefix(owner, "delivery:"); ok {
-		if v, ok := s.parked.LoadAndDelete(key + "\x00" + id); ok {
-			d := v.(*delivery)
-			d.due = time.Time{}
-			s.deliv.enqueue(d)
-		}
+		s.deliv.retryDue(key, id)
 	}
 }
 

@@ -70,7 +70,6 @@ type Service struct {
 
 	deliv    *deliverer
 	timers   *timer.Service
-	parked   sync.Map // delivery key + "\x00" + event id -> *delivery waiting for a retry
 	limiters sync.Map // API destination ARN -> *rateLimiter
 	tokens   *httptask.Invoker
 	ctx      context.Context

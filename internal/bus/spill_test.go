@@ -110,3 +110,82 @@ func TestSpilledDeliveries(t *testing.T) {
 		}
 	}
 }
+
+// flakyStarter fails the first start of every execution name with a
+// retryable error and counts the successful ones.
+type flakyStarter struct {
+	mu       sync.Mutex
+	attempts map[string]int
+	starts   map[string]int
+}
+
+func (f *flakyStarter) StartForTarget(ctx context.Context, smArn, name string, input []byte) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.attempts[name]++; f.attempts[name] == 1 {
+		return "", fmt.Errorf("ServiceUnavailable: try again")
+	}
+	f.starts[name]++
+	return smArn + ":" + name, nil
+}
+
+// TestParkedRetriesBounded fails every first delivery: at most maxQueued
+// retries of the target wait in memory, the others only in the store, and
+// every event is still delivered exactly once after its retry.
+func TestParkedRetriesBounded(t *testing.T) {
+	// Not parallel: it lowers the package's maxQueued.
+	old := maxQueued
+	maxQueued = 5
+	defer func() { maxQueued = old }()
+
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "sluice.db"), sqlite.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sm := &flakyStarter{attempts: map[string]int{}, starts: map[string]int{}}
+	s, err := New(context.Background(), Config{Store: st, Account: "000000000000", Region: "us-east-1", StateMachines: sm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	callOp(t, s, "PutRule", `{"Name":"all","EventPattern":"{\"source\":[\"app\"]}"}`)
+	callOp(t, s, "PutTargets", `{"Rule":"all","Targets":[{"Id":"sm","Arn":"arn:aws:states:us-east-1:000000000000:stateMachine:flaky"}]}`)
+	const events = 40
+	for i := 0; i < events; i += 10 {
+		var entries []string
+		for j := i; j < i+10; j++ {
+			entries = append(entries, fmt.Sprintf(`{"Source":"app","DetailType":"t","Detail":"{\"n\":%d}"}`, j))
+		}
+		callOp(t, s, "PutEvents", `{"Entries":[`+strings.Join(entries, ",")+`]}`)
+	}
+	q := s.deliv.queue(deliveryKey("arn:aws:events:us-east-1:000000000000:rule/all", "sm"))
+	deadline := time.Now().Add(15 * time.Second)
+	maxParked := 0
+	for {
+		q.mu.Lock()
+		maxParked = max(maxParked, len(q.parked))
+		q.mu.Unlock()
+		sm.mu.Lock()
+		n := len(sm.starts)
+		sm.mu.Unlock()
+		if n == events {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d events delivered", n, events)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if maxParked > maxQueued {
+		t.Errorf("%d retries parked in memory, max %d", maxParked, maxQueued)
+	}
+	time.Sleep(100 * time.Millisecond)
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	for name, n := range sm.starts {
+		if n != 1 {
+			t.Errorf("execution %s started %d times", name, n)
+		}
+	}
+}
