@@ -2,7 +2,6 @@ package pattern
 
 import (
 	"encoding/binary"
-	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
 
@@ -130,40 +129,14 @@ func (x *extractor) slowString() (string, error) {
 		case c < 0x20:
 			return "", x.errorf("control character in string")
 		case c == '\\':
-			if x.pos+1 >= len(d) {
+			var bad escapeErr
+			buf, x.pos, bad = appendEscape(buf, d, x.pos)
+			switch bad {
+			case escapeTruncated:
 				return "", x.errorf("unterminated escape")
-			}
-			e := d[x.pos+1]
-			x.pos += 2
-			switch e {
-			case '"', '\\', '/':
-				buf = append(buf, e)
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'u':
-				r, ok := x.hex4()
-				if !ok {
-					return "", x.errorf("bad unicode escape")
-				}
-				if utf16.IsSurrogate(r) && x.pos+6 <= len(d) && d[x.pos] == '\\' && d[x.pos+1] == 'u' {
-					save := x.pos
-					x.pos += 2
-					if r2, ok := x.hex4(); ok && utf16.DecodeRune(r, r2) != utf8.RuneError {
-						r = utf16.DecodeRune(r, r2)
-					} else {
-						x.pos = save
-					}
-				}
-				buf = utf8.AppendRune(buf, r)
-			default:
+			case escapeBadHex:
+				return "", x.errorf("bad unicode escape")
+			case escapeUnknown:
 				return "", x.errorf("bad escape")
 			}
 		default:
@@ -172,27 +145,6 @@ func (x *extractor) slowString() (string, error) {
 		}
 	}
 	return "", x.errorf("unterminated string")
-}
-
-func (x *extractor) hex4() (rune, bool) {
-	if x.pos+4 > len(x.data) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range x.data[x.pos : x.pos+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	x.pos += 4
-	return r, true
 }
 
 // object reads an object at the key-tree node pi. Once every key the

@@ -2,8 +2,6 @@ package pattern
 
 import (
 	"fmt"
-	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -322,41 +320,15 @@ func (l *lexer) str() (string, error) {
 		case c < 0x20:
 			return "", l.fail("Illegal unquoted character " + describeChar(rune(c)) + ": has to be escaped using backslash to be included in string value")
 		case c == '\\':
-			l.pos++
-			if l.pos >= len(d) {
+			var bad escapeErr
+			buf, l.pos, bad = appendEscape(buf, d, l.pos)
+			switch bad {
+			case escapeTruncated:
 				return "", l.fail("Unexpected end-of-input in character escape sequence")
-			}
-			e := d[l.pos]
-			l.pos++
-			switch e {
-			case '"', '\\', '/':
-				buf = append(buf, e)
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'u':
-				r, ok := l.hex4()
-				if !ok {
-					return "", l.fail("Unexpected character in hex escape: expected a hex-digit for character escape sequence")
-				}
-				if utf16.IsSurrogate(r) && l.pos+6 <= len(d) && d[l.pos] == '\\' && d[l.pos+1] == 'u' {
-					save := l.pos
-					l.pos += 2
-					if r2, ok := l.hex4(); ok && utf16.DecodeRune(r, r2) != utf8.RuneError {
-						r = utf16.DecodeRune(r, r2)
-					} else {
-						l.pos = save
-					}
-				}
-				buf = utf8.AppendRune(buf, r)
-			default:
+			case escapeBadHex:
+				return "", l.fail("Unexpected character in hex escape: expected a hex-digit for character escape sequence")
+			case escapeUnknown:
+				e := d[l.pos-1]
 				return "", l.fail(fmt.Sprintf("Unrecognized character escape '%c' (code %d)", e, e))
 			}
 		default:
@@ -365,18 +337,6 @@ func (l *lexer) str() (string, error) {
 		}
 	}
 	return "", l.fail("Unexpected end-of-input: was expecting closing quote for a string value")
-}
-
-func (l *lexer) hex4() (rune, bool) {
-	if l.pos+4 > len(l.data) {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(l.data[l.pos:l.pos+4]), 16, 32)
-	if err != nil {
-		return 0, false
-	}
-	l.pos += 4
-	return rune(v), true
 }
 
 // tokenText is the text Jackson's getText gives for the current token, used
