@@ -266,7 +266,7 @@ func (s *Service) deleteArchive(ctx context.Context, c *call) (any, error) {
 	b.matcher.Remove("archive:" + a.rec.Arn)
 	delete(b.archives, a.rec.Arn)
 	s.mu.Unlock()
-	if err := s.st.DeleteRecord(ctx, kindArchive, a.rec.Arn); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.deleteRecord(ctx, kindArchive, a.rec.Arn); err != nil {
 		return nil, err
 	}
 	if err := s.st.DeleteStream(ctx, a.rec.Arn); err != nil {

@@ -70,7 +70,26 @@ func (s *Service) putRecord(ctx context.Context, kind, key, parent string, v any
 	if err != nil {
 		return 0, err
 	}
-	return s.st.PutRecord(ctx, store.Record{Kind: kind, Key: key, Parent: parent, Data: data, Created: created}, rev)
+	rev, err = s.st.PutRecord(ctx, store.Record{Kind: kind, Key: key, Parent: parent, Data: data, Created: created}, rev)
+	s.changed(kind)
+	return rev, err
+}
+
+// deleteRecord deletes a record; one that is already gone is not an error.
+func (s *Service) deleteRecord(ctx context.Context, kind, key string) error {
+	err := s.st.DeleteRecord(ctx, kind, key)
+	s.changed(kind)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// changed invalidates what is cached of a kind of record after a write.
+func (s *Service) changed(kind string) {
+	if kind == kindConnection || kind == kindAPIDestination {
+		s.cache.invalidate()
+	}
 }
 
 // load rebuilds the in-memory view from the store and resumes pending
@@ -132,6 +151,16 @@ func (s *Service) allRecords(ctx context.Context, kind, parent string) ([]store.
 		}
 		p.Token = next
 	}
+}
+
+// busParam returns the bus an EventBusName (or Name) parameter names: a
+// name or an ARN, the default bus when empty.
+func (s *Service) busParam(ctx context.Context, c *call, nameOrArn string) (*busState, error) {
+	name, err := c.busName(nameOrArn)
+	if err != nil {
+		return nil, err
+	}
+	return s.bus(ctx, c, name)
 }
 
 // bus returns the bus of a name in the caller's account and region. The
@@ -213,11 +242,7 @@ func (s *Service) describeEventBus(ctx context.Context, c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	name, err := c.busName(in.Name)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.bus(ctx, c, name)
+	b, err := s.busParam(ctx, c, in.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -251,11 +276,7 @@ func (s *Service) updateEventBus(ctx context.Context, c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	name, err := c.busName(in.Name)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.bus(ctx, c, name)
+	b, err := s.busParam(ctx, c, in.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +370,7 @@ func (s *Service) deleteEventBus(ctx context.Context, c *call) (any, error) {
 	if len(b.rules) > 0 {
 		return nil, awsapi.Validation("Cannot delete event bus because it has rules.")
 	}
-	if err := s.st.DeleteRecord(ctx, kindBus, arn); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.deleteRecord(ctx, kindBus, arn); err != nil {
 		return nil, err
 	}
 	delete(s.buses, arn)

@@ -152,7 +152,6 @@ func (s *Service) createConnection(ctx context.Context, c *call) (any, error) {
 	now := s.now()
 	cr := connectionRecord{Arn: c.connectionArn(in.Name), Name: in.Name, Description: deref(in.Description), AuthorizationType: in.AuthorizationType,
 		AuthParameters: in.AuthParameters, State: httptask.StateAuthorized, Created: now, Modified: now, Authorized: now}
-	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindConnection, cr.Arn, c.scope(), cr, now, 0); err != nil {
 		return nil, err
 	}
@@ -252,7 +251,6 @@ func (s *Service) updateConnection(ctx context.Context, c *call) (any, error) {
 	cr.Modified = s.now()
 	cr.State = httptask.StateAuthorized
 	cr.Authorized = cr.Modified
-	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindConnection, cr.Arn, c.scope(), cr, cr.Created, rev); err != nil {
 		return nil, err
 	}
@@ -275,7 +273,6 @@ func (s *Service) deauthorizeConnection(ctx context.Context, c *call) (any, erro
 	}
 	cr.State = httptask.StateDeauthorized
 	cr.Modified = s.now()
-	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindConnection, cr.Arn, c.scope(), cr, cr.Created, rev); err != nil {
 		return nil, err
 	}
@@ -296,8 +293,7 @@ func (s *Service) deleteConnection(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer s.cache.invalidate()
-	if err := s.st.DeleteRecord(ctx, kindConnection, cr.Arn); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.deleteRecord(ctx, kindConnection, cr.Arn); err != nil {
 		return nil, err
 	}
 	return map[string]any{"ConnectionArn": cr.Arn, "ConnectionState": "DELETING", "CreationTime": epoch(cr.Created), "LastModifiedTime": epoch(s.now())}, nil
@@ -493,7 +489,6 @@ func (s *Service) createAPIDestination(ctx context.Context, c *call) (any, error
 	if in.RateLimit != nil {
 		d.RateLimit = *in.RateLimit
 	}
-	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindAPIDestination, d.Arn, c.scope(), d, now, 0); err != nil {
 		return nil, err
 	}
@@ -563,7 +558,6 @@ func (s *Service) updateAPIDestination(ctx context.Context, c *call) (any, error
 		return nil, err
 	}
 	d.Modified = s.now()
-	defer s.cache.invalidate()
 	if _, err := s.putRecord(ctx, kindAPIDestination, d.Arn, c.scope(), d, d.Created, rev); err != nil {
 		return nil, err
 	}
@@ -584,8 +578,7 @@ func (s *Service) deleteAPIDestination(ctx context.Context, c *call) (any, error
 	if err != nil {
 		return nil, err
 	}
-	defer s.cache.invalidate()
-	if err := s.st.DeleteRecord(ctx, kindAPIDestination, d.Arn); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.deleteRecord(ctx, kindAPIDestination, d.Arn); err != nil {
 		return nil, err
 	}
 	return map[string]any{}, nil

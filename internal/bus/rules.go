@@ -353,11 +353,7 @@ func (s *Service) listRules(ctx context.Context, c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	busName, err := c.busName(in.EventBusName)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.bus(ctx, c, busName)
+	b, err := s.busParam(ctx, c, in.EventBusName)
 	if err != nil {
 		return nil, err
 	}
@@ -449,7 +445,7 @@ func (s *Service) deleteRule(ctx context.Context, c *call) (any, error) {
 	if rs.rec.ManagedBy != "" && !in.Force {
 		return nil, awsapi.Errorf("ManagedRuleException", "Rule %s is managed by %s and cannot be deleted without Force.", in.Name, rs.rec.ManagedBy)
 	}
-	if err := s.st.DeleteRecord(ctx, kindRule, rs.rec.Arn); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.deleteRecord(ctx, kindRule, rs.rec.Arn); err != nil {
 		return nil, err
 	}
 	b.matcher.Remove(rs.rec.Arn)
@@ -471,11 +467,7 @@ func (s *Service) listRuleNamesByTarget(ctx context.Context, c *call) (any, erro
 	if in.TargetArn == "" {
 		return nil, awsapi.ValidationField(nil, "targetArn", "Member must not be null")
 	}
-	busName, err := c.busName(in.EventBusName)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.bus(ctx, c, busName)
+	b, err := s.busParam(ctx, c, in.EventBusName)
 	if err != nil {
 		return nil, err
 	}
