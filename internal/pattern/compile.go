@@ -278,12 +278,8 @@ func (c *compiler) expression() (matcher, error) {
 	}
 	switch name {
 	case "exactly":
-		tok, err := lx.next()
-		if err != nil {
+		if err := c.expectString("exact match pattern must be a string"); err != nil {
 			return matcher{}, err
-		}
-		if tok != tokString {
-			return matcher{}, newError("exact match pattern must be a string")
 		}
 		return oneKey(matcher{kind: mExactString, s: lx.text})
 	case "prefix", "suffix":
@@ -303,21 +299,13 @@ func (c *compiler) expression() (matcher, error) {
 		}
 		return oneKey(matcher{kind: kind, s: lx.text})
 	case "equals-ignore-case":
-		tok, err := lx.next()
-		if err != nil {
+		if err := c.expectString("equals-ignore-case match pattern must be a string"); err != nil {
 			return matcher{}, err
-		}
-		if tok != tokString {
-			return matcher{}, newError("equals-ignore-case match pattern must be a string")
 		}
 		return oneKey(matcher{kind: mEqualsFold, s: foldString(lx.text)})
 	case "wildcard":
-		tok, err := lx.next()
-		if err != nil {
+		if err := c.expectString("wildcard match pattern must be a string"); err != nil {
 			return matcher{}, err
-		}
-		if tok != tokString {
-			return matcher{}, newError("wildcard match pattern must be a string")
 		}
 		w, err := parseWildcard(lx.text)
 		if err != nil {
@@ -360,12 +348,8 @@ func (c *compiler) expression() (matcher, error) {
 		}
 		return oneKey(m)
 	case "cidr":
-		tok, err := lx.next()
-		if err != nil {
+		if err := c.expectString("prefix match pattern must be a string"); err != nil {
 			return matcher{}, err
-		}
-		if tok != tokString {
-			return matcher{}, newError("prefix match pattern must be a string")
 		}
 		r, err := parseCIDR(lx.text)
 		if err != nil {
@@ -376,6 +360,19 @@ func (c *compiler) expression() (matcher, error) {
 		return c.anythingBut()
 	}
 	return matcher{}, newError("Unrecognized match type " + name)
+}
+
+// expectString reads the next token, which must be a string (its text is
+// then in c.lx.text); any other token fails with msg.
+func (c *compiler) expectString(msg string) error {
+	tok, err := c.lx.next()
+	if err != nil {
+		return err
+	}
+	if tok != tokString {
+		return newError(msg)
+	}
+	return nil
 }
 
 // foldAffix reads {"equals-ignore-case": "..."} after "prefix" or "suffix".
@@ -392,12 +389,8 @@ func (c *compiler) foldAffix(op string) (matcher, error) {
 	if lx.text != "equals-ignore-case" {
 		return matcher{}, newError("Unsupported " + op + " pattern: " + lx.text)
 	}
-	tok, err = lx.next()
-	if err != nil {
+	if err := c.expectString("equals-ignore-case match pattern must be a string"); err != nil {
 		return matcher{}, err
-	}
-	if tok != tokString {
-		return matcher{}, newError("equals-ignore-case match pattern must be a string")
 	}
 	m := matcher{kind: mPrefixFold, s: foldString(lx.text)}
 	if op == "suffix" {
