@@ -187,6 +187,21 @@ func (c *cli) fail(err error) int {
 	return 1
 }
 
+// done ends a command after its one API call: on an error, the error's
+// exit code; otherwise the raw response with --json, or what human prints
+// (nothing when human is nil), and exit code 0.
+func (c *cli) done(raw []byte, err error, human func()) int {
+	if err != nil {
+		return c.fail(err)
+	}
+	if c.json {
+		c.printJSON(raw)
+	} else if human != nil {
+		human()
+	}
+	return 0
+}
+
 // printJSON prints an API response as one compact line.
 func (c *cli) printJSON(raw []byte) {
 	var b bytes.Buffer
@@ -444,15 +459,9 @@ func smCreateCmd(args []string, s stdio) int {
 	}
 	var raw []byte
 	out, err := c.api.CreateStateMachine(c.ctx, in, rawBody(&raw))
-	if err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	} else {
+	return c.done(raw, err, func() {
 		fmt.Fprintln(s.out, aws.ToString(out.StateMachineArn))
-	}
-	return 0
+	})
 }
 
 func smUpdateCmd(args []string, s stdio) int {
@@ -556,13 +565,8 @@ func smDeleteCmd(args []string, s stdio) int {
 	}
 	defer c.close()
 	var raw []byte
-	if _, err := c.api.DeleteStateMachine(c.ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(c.smArn(pos[0]))}, rawBody(&raw)); err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	}
-	return 0
+	_, err := c.api.DeleteStateMachine(c.ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(c.smArn(pos[0]))}, rawBody(&raw))
+	return c.done(raw, err, nil)
 }
 
 // --- Task tokens -----------------------------------------------------------
@@ -580,13 +584,8 @@ func taskSuccessCmd(args []string, s stdio) int {
 		return 2
 	}
 	var raw []byte
-	if _, err := c.api.SendTaskSuccess(c.ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(pos[0]), Output: aws.String(out)}, rawBody(&raw)); err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	}
-	return 0
+	_, err := c.api.SendTaskSuccess(c.ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(pos[0]), Output: aws.String(out)}, rawBody(&raw))
+	return c.done(raw, err, nil)
 }
 
 func taskFailureCmd(args []string, s stdio) int {
@@ -600,13 +599,8 @@ func taskFailureCmd(args []string, s stdio) int {
 	}
 	defer c.close()
 	var raw []byte
-	if _, err := c.api.SendTaskFailure(c.ctx, &sfn.SendTaskFailureInput{TaskToken: aws.String(pos[0]), Error: errName.ptr(), Cause: cause.ptr()}, rawBody(&raw)); err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	}
-	return 0
+	_, err := c.api.SendTaskFailure(c.ctx, &sfn.SendTaskFailureInput{TaskToken: aws.String(pos[0]), Error: errName.ptr(), Cause: cause.ptr()}, rawBody(&raw))
+	return c.done(raw, err, nil)
 }
 
 func taskHeartbeatCmd(args []string, s stdio) int {
@@ -617,13 +611,8 @@ func taskHeartbeatCmd(args []string, s stdio) int {
 	}
 	defer c.close()
 	var raw []byte
-	if _, err := c.api.SendTaskHeartbeat(c.ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(pos[0])}, rawBody(&raw)); err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	}
-	return 0
+	_, err := c.api.SendTaskHeartbeat(c.ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(pos[0])}, rawBody(&raw))
+	return c.done(raw, err, nil)
 }
 
 // --- Activities ------------------------------------------------------------
@@ -639,15 +628,9 @@ func activityCreateCmd(args []string, s stdio) int {
 	defer c.close()
 	var raw []byte
 	out, err := c.api.CreateActivity(c.ctx, &sfn.CreateActivityInput{Name: aws.String(pos[0])}, rawBody(&raw))
-	if err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	} else {
+	return c.done(raw, err, func() {
 		fmt.Fprintln(s.out, aws.ToString(out.ActivityArn))
-	}
-	return 0
+	})
 }
 
 func activityListCmd(args []string, s stdio) int {
@@ -691,13 +674,8 @@ func activityDeleteCmd(args []string, s stdio) int {
 	}
 	defer c.close()
 	var raw []byte
-	if _, err := c.api.DeleteActivity(c.ctx, &sfn.DeleteActivityInput{ActivityArn: aws.String(c.activityArn(pos[0]))}, rawBody(&raw)); err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	}
-	return 0
+	_, err := c.api.DeleteActivity(c.ctx, &sfn.DeleteActivityInput{ActivityArn: aws.String(c.activityArn(pos[0]))}, rawBody(&raw))
+	return c.done(raw, err, nil)
 }
 
 func activityPollCmd(args []string, s stdio) int {

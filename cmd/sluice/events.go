@@ -391,15 +391,9 @@ func rulesPutCmd(args []string, s stdio) int {
 	}
 	var raw []byte
 	out, err := c.eb.PutRule(c.ctx, in, ebRawBody(&raw))
-	if err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	} else {
+	return c.done(raw, err, func() {
 		fmt.Fprintln(s.out, aws.ToString(out.RuleArn))
-	}
-	return 0
+	})
 }
 
 func rulesDescribeCmd(args []string, s stdio) int {
@@ -454,13 +448,8 @@ func rulesDeleteCmd(args []string, s stdio) int {
 		}
 	}
 	var raw []byte
-	if _, err := c.eb.DeleteRule(c.ctx, &eventbridge.DeleteRuleInput{Name: aws.String(pos[0]), EventBusName: c.busPtr()}, ebRawBody(&raw)); err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	}
-	return 0
+	_, err := c.eb.DeleteRule(c.ctx, &eventbridge.DeleteRuleInput{Name: aws.String(pos[0]), EventBusName: c.busPtr()}, ebRawBody(&raw))
+	return c.done(raw, err, nil)
 }
 
 func rulesEnableCmd(args []string, s stdio) int { return rulesSetState(args, s, true) }

@@ -297,13 +297,8 @@ func stopCmd(args []string, s stdio) int {
 		return 2
 	}
 	var raw []byte
-	if _, err := c.api.StopExecution(c.ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(arn), Error: errName.ptr(), Cause: cause.ptr()}, rawBody(&raw)); err != nil {
-		return c.fail(err)
-	}
-	if c.json {
-		c.printJSON(raw)
-	}
-	return 0
+	_, err := c.api.StopExecution(c.ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(arn), Error: errName.ptr(), Cause: cause.ptr()}, rawBody(&raw))
+	return c.done(raw, err, nil)
 }
 
 // --- history -------------------------------------------------------------------
