@@ -356,7 +356,7 @@ func (dl *deliverer) attempt(d *delivery) {
 		dl.finish(d, t)
 		return
 	}
-	d.due = s.now().Add(backoff(d.attempt))
+	d.due = s.now().Add(RetryBackoff(d.attempt))
 	if _, err := s.st.Commit(s.ctx, &store.Write{AddPending: []store.Pending{d.pending()}}); err != nil && s.ctx.Err() == nil {
 		s.log.Error("reschedule delivery", "rule", d.ruleArn, "target", d.targetID, "err", err)
 	}
@@ -369,10 +369,11 @@ type permanentError struct{ err error }
 
 func (e *permanentError) Error() string { return e.err.Error() }
 
-// backoff is the delay before retry n (from 1): exponential from 1 s with
-// full jitter, capped at 3 minutes, as EventBridge spreads its 185
-// retries over 24 hours.
-func backoff(n int) time.Duration {
+// RetryBackoff is the delay before retry n (from 1): exponential from 1 s,
+// capped at 3 minutes, drawn at random from the upper half of that
+// interval, as EventBridge spreads its 185 retries over 24 hours. Rule
+// deliveries and Scheduler invocations both use it.
+func RetryBackoff(n int) time.Duration {
 	max := math.Min(180, math.Pow(2, float64(n-1)))
 	return time.Duration((max/2 + mrand.Float64()*max/2) * float64(time.Second))
 }

@@ -4,11 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"strings"
 	"time"
 
+	"github.com/sluice-run/sluice/internal/bus"
 	"github.com/sluice-run/sluice/internal/deadletter"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 	"github.com/sluice-run/sluice/internal/store"
@@ -119,7 +118,7 @@ func (s *Service) attempt(inv *invocation) {
 		s.finish(inv, err, "MaximumEventAgeInSeconds")
 		return
 	}
-	inv.Due = now.Add(backoff(inv.Attempt))
+	inv.Due = now.Add(bus.RetryBackoff(inv.Attempt))
 	if _, err := s.st.Commit(s.ctx, &store.Write{AddPending: []store.Pending{inv.pending()}}); err != nil && s.ctx.Err() == nil {
 		s.log.Error("reschedule invocation", "schedule", inv.Schedule, "err", err)
 	}
@@ -127,12 +126,6 @@ func (s *Service) attempt(inv *invocation) {
 	s.start(inv)
 }
 
-// backoff is the delay before retry n (from 1): exponential from 1 s with
-// jitter, capped at 3 minutes.
-func backoff(n int) time.Duration {
-	ceiling := math.Min(180, math.Pow(2, float64(n-1)))
-	return time.Duration((ceiling/2 + rand.Float64()*ceiling/2) * float64(time.Second))
-}
 
 // finish removes an invocation from the pending index; a failed one goes
 // to the target's dead-letter queue in the same Write. A schedule's last
