@@ -236,13 +236,11 @@ func (s *Service) createEventBus(ctx context.Context, c *call) (any, error) {
 }
 
 func (s *Service) describeEventBus(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		Name string `json:"Name"`
-	}
-	if err := c.decode(&in); err != nil {
+	name, err := c.decodeName()
+	if err != nil {
 		return nil, err
 	}
-	b, err := s.busParam(ctx, c, in.Name)
+	b, err := s.busParam(ctx, c, name)
 	if err != nil {
 		return nil, err
 	}
@@ -347,13 +345,11 @@ func (s *Service) listEventBuses(ctx context.Context, c *call) (any, error) {
 }
 
 func (s *Service) deleteEventBus(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		Name string `json:"Name"`
-	}
-	if err := c.decode(&in); err != nil {
+	param, err := c.decodeName()
+	if err != nil {
 		return nil, err
 	}
-	name, err := c.busName(in.Name)
+	name, err := c.busName(param)
 	if err != nil {
 		return nil, err
 	}

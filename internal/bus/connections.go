@@ -198,13 +198,11 @@ func hideSecrets(h *httpParamsJSON) *httpParamsJSON {
 }
 
 func (s *Service) describeConnection(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		Name string `json:"Name"`
-	}
-	if err := c.decode(&in); err != nil {
+	name, err := c.decodeName()
+	if err != nil {
 		return nil, err
 	}
-	cr, _, err := s.connectionByName(ctx, c, in.Name)
+	cr, _, err := s.connectionByName(ctx, c, name)
 	if err != nil {
 		return nil, err
 	}
@@ -259,15 +257,13 @@ func (s *Service) updateConnection(ctx context.Context, c *call) (any, error) {
 }
 
 func (s *Service) deauthorizeConnection(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		Name string `json:"Name"`
-	}
-	if err := c.decode(&in); err != nil {
+	name, err := c.decodeName()
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cr, rev, err := s.connectionByName(ctx, c, in.Name)
+	cr, rev, err := s.connectionByName(ctx, c, name)
 	if err != nil {
 		return nil, err
 	}
@@ -281,15 +277,13 @@ func (s *Service) deauthorizeConnection(ctx context.Context, c *call) (any, erro
 }
 
 func (s *Service) deleteConnection(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		Name string `json:"Name"`
-	}
-	if err := c.decode(&in); err != nil {
+	name, err := c.decodeName()
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cr, _, err := s.connectionByName(ctx, c, in.Name)
+	cr, _, err := s.connectionByName(ctx, c, name)
 	if err != nil {
 		return nil, err
 	}
@@ -508,13 +502,11 @@ func destinationOut(d *apiDestinationRecord) map[string]any {
 }
 
 func (s *Service) describeAPIDestination(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		Name string `json:"Name"`
-	}
-	if err := c.decode(&in); err != nil {
+	name, err := c.decodeName()
+	if err != nil {
 		return nil, err
 	}
-	d, _, err := s.apiDestinationByName(ctx, c, in.Name)
+	d, _, err := s.apiDestinationByName(ctx, c, name)
 	if err != nil {
 		return nil, err
 	}
@@ -566,15 +558,13 @@ func (s *Service) updateAPIDestination(ctx context.Context, c *call) (any, error
 }
 
 func (s *Service) deleteAPIDestination(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		Name string `json:"Name"`
-	}
-	if err := c.decode(&in); err != nil {
+	name, err := c.decodeName()
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d, _, err := s.apiDestinationByName(ctx, c, in.Name)
+	d, _, err := s.apiDestinationByName(ctx, c, name)
 	if err != nil {
 		return nil, err
 	}

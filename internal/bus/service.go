@@ -94,6 +94,15 @@ type call struct {
 	account string
 }
 
+// decodeName decodes a request whose one member is Name.
+func (c *call) decodeName() (string, error) {
+	var in struct {
+		Name string `json:"Name"`
+	}
+	err := c.decode(&in)
+	return in.Name, err
+}
+
 func (c *call) decode(v any) error {
 	if err := awsapi.DecodeJSON(c.r, v); err != nil {
 		return err
