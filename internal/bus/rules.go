@@ -202,6 +202,34 @@ func (s *Service) saveRule(ctx context.Context, b *busState, rs *ruleState) erro
 	return nil
 }
 
+// replaceRule saves a new or changed rule and puts it in place of the
+// rule of the same ARN: the old one's schedule stops, the new one's
+// pattern or schedule takes effect. The caller holds s.mu.
+func (s *Service) replaceRule(ctx context.Context, b *busState, rs *ruleState) error {
+	if err := s.saveRule(ctx, b, rs); err != nil {
+		return err
+	}
+	if old := b.rules[rs.rec.Arn]; old != nil {
+		s.unschedule(old)
+	}
+	b.rules[rs.rec.Arn] = rs
+	s.activate(b, rs)
+	return nil
+}
+
+// withTargets compiles rule rs with other targets, as the next revision
+// of rs.
+func withTargets(rs *ruleState, targets []target) (*ruleState, error) {
+	rec := rs.rec
+	rec.Targets = targets
+	compiled, err := compileRule(rec)
+	if err != nil {
+		return nil, err
+	}
+	compiled.rev = rs.rev
+	return compiled, nil
+}
+
 func (s *Service) putRule(ctx context.Context, c *call) (any, error) {
 	var in struct {
 		Name               string  `json:"Name"`
@@ -286,17 +314,12 @@ func (s *Service) putRule(ctx context.Context, c *call) (any, error) {
 	rec.Description = deref(in.Description)
 	rec.RoleArn = deref(in.RoleArn)
 	rs.sched = sched
-	if err := s.saveRule(ctx, b, rs); err != nil {
+	if err := s.replaceRule(ctx, b, rs); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, awsapi.Errorf("ConcurrentModificationException", "Concurrent modification of rule %s", in.Name)
 		}
 		return nil, err
 	}
-	if old := b.rules[arn]; old != nil {
-		s.unschedule(old)
-	}
-	b.rules[arn] = rs
-	s.activate(b, rs)
 	return map[string]any{"RuleArn": arn}, nil
 }
 
@@ -403,12 +426,9 @@ func (s *Service) setRuleState(ctx context.Context, c *call, state string) (any,
 	if state == stateEnabled && next.rec.ScheduleExpression != "" {
 		next.rec.Anchor = s.now()
 	}
-	if err := s.saveRule(ctx, b, &next); err != nil {
+	if err := s.replaceRule(ctx, b, &next); err != nil {
 		return nil, err
 	}
-	s.unschedule(rs)
-	b.rules[rs.rec.Arn] = &next
-	s.activate(b, &next)
 	return map[string]any{}, nil
 }
 
@@ -544,8 +564,7 @@ func (s *Service) putTargets(ctx context.Context, c *call) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	next := *rs
-	next.rec.Targets = append([]target(nil), rs.rec.Targets...)
+	targets := append([]target(nil), rs.rec.Targets...)
 	var failed []failedEntry
 	for i, t := range in.Targets {
 		if _, err := compileTargetAt(t, i+1); err != nil {
@@ -557,29 +576,25 @@ func (s *Service) putTargets(ctx context.Context, c *call) (any, error) {
 			continue
 		}
 		replaced := false
-		for i := range next.rec.Targets {
-			if next.rec.Targets[i].ID == t.ID {
-				next.rec.Targets[i], replaced = t, true
+		for i := range targets {
+			if targets[i].ID == t.ID {
+				targets[i], replaced = t, true
 			}
 		}
 		if !replaced {
-			next.rec.Targets = append(next.rec.Targets, t)
+			targets = append(targets, t)
 		}
 	}
-	if len(next.rec.Targets) > MaxTargetsPerRule {
+	if len(targets) > MaxTargetsPerRule {
 		return nil, awsapi.Errorf("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
 	}
-	compiled, err := compileRule(next.rec)
+	compiled, err := withTargets(rs, targets)
 	if err != nil {
 		return nil, err
 	}
-	compiled.rev = rs.rev
-	if err := s.saveRule(ctx, b, compiled); err != nil {
+	if err := s.replaceRule(ctx, b, compiled); err != nil {
 		return nil, err
 	}
-	s.unschedule(rs)
-	b.rules[rs.rec.Arn] = compiled
-	s.activate(b, compiled)
 	if failed == nil {
 		failed = []failedEntry{}
 	}
@@ -609,24 +624,19 @@ func (s *Service) removeTargets(ctx context.Context, c *call) (any, error) {
 	for _, id := range in.Ids {
 		drop[id] = true
 	}
-	next := *rs
-	next.rec.Targets = nil
+	var targets []target
 	for _, t := range rs.rec.Targets {
 		if !drop[t.ID] {
-			next.rec.Targets = append(next.rec.Targets, t)
+			targets = append(targets, t)
 		}
 	}
-	compiled, err := compileRule(next.rec)
+	compiled, err := withTargets(rs, targets)
 	if err != nil {
 		return nil, err
 	}
-	compiled.rev = rs.rev
-	if err := s.saveRule(ctx, b, compiled); err != nil {
+	if err := s.replaceRule(ctx, b, compiled); err != nil {
 		return nil, err
 	}
-	s.unschedule(rs)
-	b.rules[rs.rec.Arn] = compiled
-	s.activate(b, compiled)
 	return map[string]any{"FailedEntryCount": 0, "FailedEntries": []failedEntry{}}, nil
 }
 
