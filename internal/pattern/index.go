@@ -71,6 +71,20 @@ type terminal struct {
 	residual bool   // conditions remain to be checked
 }
 
+// fileTerminal adds branch b's terminal to terms, or removes it (the
+// last one filed, when b was filed more than once).
+func fileTerminal(terms []terminal, b *boundBranch, add bool) []terminal {
+	if add {
+		return append(terms, newTerminal(b))
+	}
+	for j := len(terms) - 1; j >= 0; j-- {
+		if terms[j].b == b {
+			return append(terms[:j], terms[j+1:]...)
+		}
+	}
+	return terms
+}
+
 func newTerminal(b *boundBranch) terminal {
 	return terminal{b: b, rule: b.rule.id, id: b.id, num: b.rule.num, residual: b.residual}
 }
@@ -568,16 +582,7 @@ func (n *node) fileSmall(path int32, m *matcher, b *boundBranch, i int, add bool
 	}
 	e := &n.small[at]
 	if i+1 == len(b.steps) {
-		if add {
-			e.terms = append(e.terms, newTerminal(b))
-		} else {
-			for j := len(e.terms) - 1; j >= 0; j-- {
-				if e.terms[j].b == b {
-					e.terms = append(e.terms[:j], e.terms[j+1:]...)
-					break
-				}
-			}
-		}
+		e.terms = fileTerminal(e.terms, b, add)
 	} else {
 		if e.child == nil {
 			if !add {
@@ -716,16 +721,7 @@ func (n *node) fileBig(path int32, m *matcher, b *boundBranch, i int, add bool) 
 			}
 		}
 		if i+1 == len(b.steps) {
-			if add {
-				e.terms = append(e.terms, newTerminal(b))
-			} else {
-				for j := len(e.terms) - 1; j >= 0; j-- {
-					if e.terms[j].b == b {
-						e.terms = append(e.terms[:j], e.terms[j+1:]...)
-						break
-					}
-				}
-			}
+			e.terms = fileTerminal(e.terms, b, add)
 		} else {
 			if e.child == nil {
 				if !add {
