@@ -126,7 +126,6 @@ func (s *Service) attempt(inv *invocation) {
 	s.start(inv)
 }
 
-
 // finish removes an invocation from the pending index; a failed one goes
 // to the target's dead-letter queue in the same Write. A schedule's last
 // invocation then deletes it when its ActionAfterCompletion is DELETE.
