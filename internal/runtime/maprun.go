@@ -39,7 +39,11 @@ type mapRuns struct {
 }
 
 type runState struct {
-	mu       sync.Mutex
+	mu sync.Mutex
+	// saveMu orders saves: a record is marshalled and committed under it,
+	// so a save that read an older state can never commit after a newer
+	// one (which once left a finished run stored as RUNNING).
+	saveMu   sync.Mutex
 	parent   string
 	taskID   int64
 	req      *interp.MapRunRequest
@@ -325,6 +329,8 @@ func (m *mapRuns) count(rs *runState) {
 }
 
 func (m *mapRuns) save(ctx context.Context, rs *runState) {
+	rs.saveMu.Lock()
+	defer rs.saveMu.Unlock()
 	rs.mu.Lock()
 	m.count(rs)
 	data, _ := json.Marshal(rs.rec)
