@@ -240,7 +240,11 @@ func (ev *evaluator) applyOp(n *node, input Value, env *environment) (Value, err
 		return nil, err
 	}
 	if n.rhs.kind == nCall {
-		return ev.call(n.rhs, input, env, []Value{lhs})
+		r, err := ev.call(n.rhs, input, env, []Value{lhs})
+		if err != nil {
+			return nil, err
+		}
+		return ev.finish(n.rhs, r, env)
 	}
 	fn, err := ev.eval(n.rhs, input, env)
 	if err != nil {

@@ -28,6 +28,8 @@ type conformanceCase struct {
 		Code string `json:"code"`
 	} `json:"error"`
 	Unordered bool `json:"unordered"`
+	Depth     int  `json:"depth"`
+	TimeLimit int  `json:"timelimit"`
 }
 
 // minConformance is the number of cases of the JSONata test suite known to
@@ -116,7 +118,11 @@ func runCase(c conformanceCase) error {
 		var e *Expression
 		e, err = Compile(c.Expr)
 		if err == nil {
-			got, err = e.EvaluateAt(input, bindings, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+			got, err = e.EvaluateWith(input, bindings, Options{
+				Now:      time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
+				MaxDepth: c.Depth,
+				Timeout:  time.Duration(c.TimeLimit) * time.Millisecond,
+			})
 		}
 	}()
 	select {
@@ -129,6 +135,11 @@ func runCase(c conformanceCase) error {
 		var je *Error
 		if !errors.As(err, &je) {
 			return fmt.Errorf("%s: want error %s, got %v (result %s)", c.Expr, c.Error.Code, err, Stringify(got))
+		}
+		// The suite's own harness reports a runaway evaluation, too deep
+		// or too long, as U1001; Sluice gives the timeout its own code.
+		if je.Code == "U1002" && c.Error.Code == "U1001" {
+			return nil
 		}
 		if je.Code != c.Error.Code {
 			return fmt.Errorf("%s: want error %s, got %v", c.Expr, c.Error.Code, err)

@@ -230,6 +230,13 @@ func (ev *evaluator) eval(n *node, input Value, env *environment) (Value, error)
 	if err != nil {
 		return nil, err
 	}
+	return ev.finish(n, r, env)
+}
+
+// finish applies a node's predicates and grouping to its value and
+// collapses a result sequence as JSONata does when a node is evaluated.
+func (ev *evaluator) finish(n *node, r Value, env *environment) (Value, error) {
+	var err error
 	for _, pr := range n.predicates {
 		if r, err = ev.filter(pr, r, env); err != nil {
 			return nil, err

@@ -103,6 +103,13 @@ func (ev *evaluator) toString(v Value) (string, error) {
 func arithmetic(n *node, op string, lhs, rhs Value) (Value, error) {
 	l, lok := lhs.(float64)
 	r, rok := rhs.(float64)
+	// Infinite operands (from an overflow earlier) are out of range, as
+	// JSONata's numeric check reports them.
+	for _, f := range []Value{lhs, rhs} {
+		if x, ok := f.(float64); ok && (math.IsInf(x, 0) || math.IsNaN(x)) {
+			return nil, &Error{Code: "D1001", Position: n.pos, Value: x}
+		}
+	}
 	if lhs != nil && !lok {
 		return nil, &Error{Code: "T2001", Position: n.pos, Token: op, Value: lhs}
 	}
@@ -124,9 +131,6 @@ func arithmetic(n *node, op string, lhs, rhs Value) (Value, error) {
 		res = l / r
 	case "%":
 		res = math.Mod(l, r)
-	}
-	if math.IsInf(res, 0) || math.IsNaN(res) {
-		return nil, &Error{Code: "D1001", Position: n.pos, Value: res}
 	}
 	return res, nil
 }

@@ -582,6 +582,10 @@ func (p *parser) lambda(t token, call *node) (*node, error) {
 		}
 		sig, err := parseSignature(strings.Join(strings.Fields(src[start:i+1]), ""))
 		if err != nil {
+			if je, ok := err.(*Error); ok {
+				je.Position = start
+				return nil, je
+			}
 			return nil, &Error{Code: "S0401", Position: start, Detail: err.Error()}
 		}
 		fn.sig = sig
@@ -624,4 +628,3 @@ func tailCall(n *node) *node {
 	}
 	return n
 }
-

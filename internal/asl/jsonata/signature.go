@@ -50,6 +50,9 @@ func parseSignature(s string) (*signature, error) {
 				return nil, fmt.Errorf("unterminated choice group in %q", s)
 			}
 			for j := i + 1; j < i+end; j++ {
+				if body[j] == '<' {
+					return nil, &Error{Code: "S0402", Value: s}
+				}
 				p.types += expand(body[j])
 			}
 			i += end + 1
@@ -60,6 +63,12 @@ func parseSignature(s string) (*signature, error) {
 			return nil, fmt.Errorf("unknown type symbol %q in %q", c, s)
 		}
 		if i < len(body) && body[i] == '<' {
+			if p.types != "a" && p.types != "f" {
+				if len(p.types) > 1 && strings.ContainsAny(p.types, "af") {
+					return nil, &Error{Code: "S0402", Value: s}
+				}
+				return nil, &Error{Code: "S0401", Value: s}
+			}
 			depth, j := 0, i
 			for ; j < len(body); j++ {
 				if body[j] == '<' {
