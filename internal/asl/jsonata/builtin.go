@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"math/rand/v2"
 	"time"
 )
 
@@ -58,6 +59,15 @@ func (c *Call) Arity(fn Value) int { return arity(fn) }
 // Now returns the time of this evaluation: $now() and $millis() give the
 // same answer throughout one evaluation.
 func (c *Call) Now() time.Time { return c.ev.now }
+
+// Random returns a number in [0, 1) from the evaluation's random source
+// (see Options.Random).
+func (c *Call) Random() float64 {
+	if c.ev == nil || c.ev.random == nil {
+		return rand.Float64()
+	}
+	return c.ev.random()
+}
 
 // Evaluate parses and evaluates expr against input with the caller's
 // variables plus bindings, for $eval.

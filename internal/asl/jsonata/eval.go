@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"math"
+	"math/rand/v2"
 	"regexp"
 	"time"
 
@@ -74,6 +75,7 @@ type evaluator struct {
 	maxDepth int
 	deadline time.Time
 	steps    int
+	random   func() float64
 }
 
 // Options bound an evaluation.
@@ -83,9 +85,12 @@ type Options struct {
 	// MaxDepth bounds the nesting of evaluation (deep or endless
 	// recursion), giving U1001; zero means 10,000.
 	MaxDepth int
-	// Timeout bounds the evaluation time, giving U1001 too; zero means
-	// none.
+	// Timeout bounds the evaluation time, giving U1002; zero means none.
 	Timeout time.Duration
+	// Random returns numbers in [0, 1) for $random() and $shuffle(); nil
+	// means math/rand. A replaying caller hands in a seeded source so that
+	// the same evaluation gives the same answer.
+	Random func() float64
 }
 
 // Expression is a compiled JSONata expression. It is safe for concurrent
@@ -121,7 +126,10 @@ func (e *Expression) EvaluateAt(input Value, bindings map[string]Value, now time
 
 // EvaluateWith is Evaluate with options.
 func (e *Expression) EvaluateWith(input Value, bindings map[string]Value, o Options) (Value, error) {
-	ev := &evaluator{now: o.Now, maxDepth: o.MaxDepth}
+	ev := &evaluator{now: o.Now, maxDepth: o.MaxDepth, random: o.Random}
+	if ev.random == nil {
+		ev.random = rand.Float64
+	}
 	if ev.now.IsZero() {
 		ev.now = time.Now()
 	}
