@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -353,27 +354,113 @@ func fnSubstringAfter(c *Call, args []Value) (Value, error) {
 	return s, nil
 }
 
-// fnUppercase implements $uppercase.
+// libUpperSpecial holds the characters whose upper case, in JavaScript's
+// full case mapping, is more than one character.
+var libUpperSpecial = map[rune]string{
+	0x00DF: "SS",
+	0x0149: "\u02BCN",
+	0x01F0: "J\u030C",
+	0x0390: "\u0399\u0308\u0301",
+	0x03B0: "\u03A5\u0308\u0301",
+	0x0587: "\u0535\u0552",
+	0x1E96: "H\u0331",
+	0x1E97: "T\u0308",
+	0x1E98: "W\u030A",
+	0x1E99: "Y\u030A",
+	0x1E9A: "A\u02BE",
+	0xFB00: "FF",
+	0xFB01: "FI",
+	0xFB02: "FL",
+	0xFB03: "FFI",
+	0xFB04: "FFL",
+	0xFB05: "ST",
+	0xFB06: "ST",
+	0xFB13: "\u0544\u0546",
+	0xFB14: "\u0544\u0535",
+	0xFB15: "\u0544\u053B",
+	0xFB16: "\u054E\u0546",
+	0xFB17: "\u0544\u053D",
+}
+
+// fnUppercase implements $uppercase with JavaScript's case mapping, in
+// which some characters (ß, ligatures) become two or three.
 func fnUppercase(c *Call, args []Value) (Value, error) {
 	s, ok := libArgString(args, 0)
 	if !ok {
 		return nil, nil
 	}
-	up := strings.ToUpper(s)
-	if strings.ContainsRune(up, 'ß') {
-		// JavaScript's full case mapping turns ß into SS.
-		up = strings.ReplaceAll(up, "ß", "SS")
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if sp, ok := libUpperSpecial[r]; ok {
+			b.WriteString(sp)
+		} else {
+			b.WriteRune(unicode.ToUpper(r))
+		}
 	}
-	return up, nil
+	return b.String(), nil
 }
 
-// fnLowercase implements $lowercase.
+// fnLowercase implements $lowercase with JavaScript's case mapping: İ
+// becomes i with a combining dot, and a capital sigma ending a word
+// becomes the final form ς.
 func fnLowercase(c *Call, args []Value) (Value, error) {
 	s, ok := libArgString(args, 0)
 	if !ok {
 		return nil, nil
 	}
-	return strings.ToLower(s), nil
+	if !strings.ContainsRune(s, 0x0130) && !strings.ContainsRune(s, 0x03A3) {
+		return strings.ToLower(s), nil
+	}
+	runes := []rune(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range runes {
+		switch {
+		case r == 0x0130:
+			b.WriteString("i\u0307")
+		case r == 0x03A3 && libFinalSigma(runes, i):
+			b.WriteRune(0x03C2)
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String(), nil
+}
+
+// libFinalSigma reports whether the sigma at i ends a word: a cased letter
+// comes before it and none after it, skipping case-ignorable characters.
+func libFinalSigma(runes []rune, i int) bool {
+	before := false
+	for j := i - 1; j >= 0; j-- {
+		if libCaseIgnorable(runes[j]) {
+			continue
+		}
+		before = libCased(runes[j])
+		break
+	}
+	if !before {
+		return false
+	}
+	for j := i + 1; j < len(runes); j++ {
+		if libCaseIgnorable(runes[j]) {
+			continue
+		}
+		return !libCased(runes[j])
+	}
+	return true
+}
+
+func libCased(r rune) bool {
+	return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r)
+}
+
+func libCaseIgnorable(r rune) bool {
+	switch r {
+	case '\'', '.', ':', 0x00B7, 0x2018, 0x2019, 0x2024, 0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A:
+		return true
+	}
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
 }
 
 // fnTrim implements $trim: runs of spaces, tabs, carriage returns and line

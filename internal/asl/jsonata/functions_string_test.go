@@ -135,6 +135,9 @@ func TestCaseTrimPad(t *testing.T) {
 	runLibCases(t, []libCase{
 		{"uppercase", arr("Hello World"), `"HELLO WORLD"`},
 		{"uppercase", arr("straße"), `"STRASSE"`},
+		{"uppercase", arr("ﬁx ǰ"), "\"FIX J\u030C\""},
+		{"lowercase", arr("ΟΔΟΣ ΣΑΣ. Σ"), `"οδος σας. σ"`},
+		{"lowercase", arr("İ"), "\"i\u0307\""},
 		{"uppercase", arr(nil), "undefined"},
 		{"lowercase", arr("Hello World"), `"hello world"`},
 		{"lowercase", arr(nil), "undefined"},
