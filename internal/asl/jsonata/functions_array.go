@@ -3,7 +3,6 @@ package jsonata
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,8 +83,13 @@ func fnShuffle(c *Call, args []Value) (Value, error) {
 	if len(items) <= 1 {
 		return v, nil
 	}
+	// Fisher-Yates, drawing from the evaluation's random source so that a
+	// seeded source gives a repeatable order.
 	out := append([]Value(nil), items...)
-	rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	for i := len(out) - 1; i > 0; i-- {
+		j := min(int(c.Random()*float64(i+1)), i)
+		out[i], out[j] = out[j], out[i]
+	}
 	return out, nil
 }
 

@@ -159,3 +159,30 @@ func TestLibraryNoPanic(t *testing.T) {
 		}
 	}
 }
+
+// TestRandomSource checks that $random and $shuffle draw from
+// Options.Random, so a seeded source repeats an evaluation.
+func TestRandomSource(t *testing.T) {
+	e, err := Compile(`[$random(), $shuffle([1, 2, 3, 4, 5])]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() string {
+		n := 0
+		v, err := e.EvaluateWith(nil, nil, Options{Random: func() float64 {
+			n++
+			return float64(n%7) / 7
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Stringify(v)
+	}
+	first := run()
+	if second := run(); first != second {
+		t.Fatalf("same source, different results: %s and %s", first, second)
+	}
+	if want := `[0.14285714285714285,1,3,4,5,2]`; first != want {
+		t.Fatalf("got %s, want %s", first, want)
+	}
+}

@@ -3,7 +3,6 @@ package jsonata
 import (
 	"math"
 	"math/big"
-	"math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
@@ -244,9 +243,10 @@ func fnSqrt(c *Call, args []Value) (Value, error) {
 	return math.Sqrt(f), nil
 }
 
-// fnRandom implements $random: a number in [0, 1).
+// fnRandom implements $random: a number in [0, 1) from the evaluation's
+// random source.
 func fnRandom(c *Call, args []Value) (Value, error) {
-	return rand.Float64(), nil
+	return c.Random(), nil
 }
 
 // libNumbers returns the numbers of an aggregation's argument, which the
