@@ -60,8 +60,8 @@ func fnFromMillis(c *Call, args []Value) (Value, error) {
 // formatMillis formats a timestamp per picture (ISO 8601 when undefined)
 // in timezone ("±HHMM", UTC when undefined).
 func formatMillis(ms float64, picture, timezone Value) (string, error) {
-	pic, ok := picture.(string)
-	if !ok {
+	pic, custom := picture.(string)
+	if !custom {
 		pic = isoPicture
 	}
 	offset := 0
@@ -74,6 +74,10 @@ func formatMillis(ms float64, picture, timezone Value) (string, error) {
 	parts, err := parseDateTimePicture(pic)
 	if err != nil {
 		return "", err
+	}
+	if !custom {
+		// The ISO 8601 form writes years past 9999 in full.
+		parts[0].marker.yearDigits = 0
 	}
 	t := time.UnixMilli(int64(ms)).UTC().Add(time.Duration(offset) * time.Minute)
 	var b strings.Builder

@@ -106,7 +106,7 @@ func parseWithPicture(s, pic string, now time.Time) (Value, error) {
 			continue
 		}
 		re.WriteString("(")
-		re.WriteString(p.marker.regexp())
+		re.WriteString(p.marker.pattern())
 		re.WriteString(")")
 		markers = append(markers, p.marker)
 	}
@@ -208,19 +208,15 @@ func parseWithPicture(s, pic string, now time.Time) (Value, error) {
 		month, day = 1, vals['d']
 	}
 	t := time.Date(vals['Y'], time.Month(month), day, vals['H'], vals['m'], vals['s'], vals['f']*1e6, time.UTC)
-	return float64(t.UnixMilli() - int64(offset)*60000*boolInt(hasZ)), nil
-}
-
-func boolInt(b bool) int64 {
-	if b {
-		return 1
+	if !hasZ {
+		offset = 0
 	}
-	return 0
+	return float64(t.UnixMilli() - int64(offset)*60000), nil
 }
 
-// regexp returns the regular expression (without a capture group) that
+// pattern returns the regular expression (without a capture group) that
 // matches the marker's component as the marker writes it.
-func (m *dtMarker) regexp() string {
+func (m *dtMarker) pattern() string {
 	switch m.comp {
 	case 'P':
 		return "(?i:am|pm)"
@@ -259,7 +255,7 @@ func (m *dtMarker) regexp() string {
 	if maxD > 0 && maxD < minD {
 		minD = maxD
 	}
-	return m.num.regexp(minD, maxD)
+	return m.num.pattern(minD, maxD)
 }
 
 // value reads the text the marker's expression matched as the

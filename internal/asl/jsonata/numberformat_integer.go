@@ -620,10 +620,10 @@ var wordsPattern = func() string {
 	return "(?i:" + alt + "(?:(?:,\\s|\\sand\\s|\\s|-)" + alt + ")*)"
 }()
 
-// regexp returns a regular expression (without anchors or capture) that
+// pattern returns a regular expression (without anchors or capture) that
 // matches the integer written per the picture; minDigits and maxDigits
 // bound the digits of a decimal pattern (maxDigits 0 for no bound).
-func (p *intPicture) regexp(minDigits, maxDigits int) string {
+func (p *intPicture) pattern(minDigits, maxDigits int) string {
 	switch p.kind {
 	case intLetters:
 		if p.lcase == lcUpper {
