@@ -67,6 +67,12 @@ type ChoiceRule struct {
 	Pointer   string
 	Next      string
 	NextState *State
+	// Condition is a JSONata rule's test. Assign, JAssign and Output apply
+	// when the rule is chosen.
+	Condition *JTemplate
+	Assign    *Template
+	JAssign   *JTemplate
+	Output    *JTemplate
 
 	And []*ChoiceRule
 	Or  []*ChoiceRule
@@ -115,10 +121,69 @@ func (p *parser) choiceState(s *State, obj *jsonvalue.Object, ptr string) {
 		p.schemaError(ptr+"/Choices", "The field 'Choices' must have at least one rule")
 	}
 	for i, e := range arr {
-		if r := p.choiceRule(e, fmt.Sprintf("%s/Choices[%d]", ptr, i), true); r != nil {
+		rptr := fmt.Sprintf("%s/Choices[%d]", ptr, i)
+		var r *ChoiceRule
+		if s.IsJSONata() {
+			r = p.jsonataRule(e, rptr)
+		} else {
+			r = p.choiceRule(e, rptr, true)
+		}
+		if r != nil {
 			s.Choices = append(s.Choices, r)
 		}
 	}
+}
+
+// jsonataRule parses a choice rule of a JSONata Choice state: a
+// Condition, Next, and optional Assign and Output.
+func (p *parser) jsonataRule(v jsonvalue.Value, ptr string) *ChoiceRule {
+	o, ok := v.(*jsonvalue.Object)
+	if !ok {
+		p.schemaError(ptr, "A choice rule must be an object but was %s", jsonTypeUpper(v))
+		return nil
+	}
+	f := fields{p: p, obj: o, ptr: ptr}
+	r := &ChoiceRule{Pointer: ptr}
+	for _, k := range o.Keys() {
+		switch k {
+		case "Next", "Comment", "Condition", "Assign", "Output":
+		case "Variable", "And", "Or", "Not":
+			p.schemaError(ptr, "The QueryLanguage is set to 'JSONata', but field '%s' is only supported for the 'JSONPath' QueryLanguage", k)
+		default:
+			if _, isOp := operatorNames[strings.TrimSuffix(k, "Path")]; isOp {
+				p.schemaError(ptr, "The QueryLanguage is set to 'JSONata', but field '%s' is only supported for the 'JSONPath' QueryLanguage", k)
+			} else {
+				p.schemaError(ptr, "Field '%s' is not supported", k)
+			}
+		}
+	}
+	next, ok := f.str("Next")
+	if !ok && !f.has("Next") {
+		p.schemaError(ptr, "These fields are required: [Next]")
+	}
+	r.Next = next
+	cv, ok := o.Get("Condition")
+	switch {
+	case !ok:
+		p.schemaError(ptr, "These fields are required: [Condition]")
+	default:
+		switch cv.(type) {
+		case bool, string:
+			r.Condition = p.compileJSONata(cv, ptr+"/Condition", "Condition")
+			if s, isStr := cv.(string); isStr && !IsJSONata(s) {
+				p.schemaError(ptr+"/Condition", "The field 'Condition' must be a boolean or a JSONata expression ({%% ... %%}) but was '%s'", s)
+			}
+		default:
+			p.schemaError(ptr+"/Condition", "The field 'Condition' must be a boolean or a JSONata expression but was %s", jsonTypeUpper(cv))
+		}
+	}
+	if av, ok := o.Get("Assign"); ok && p.checkAssign(av, ptr+"/Assign", false) {
+		r.JAssign = p.compileJSONata(av, ptr+"/Assign", "Assign")
+	}
+	if ov, ok := o.Get("Output"); ok {
+		r.Output = p.compileJSONata(ov, ptr+"/Output", "Output")
+	}
+	return r
 }
 
 func (p *parser) choiceRule(v jsonvalue.Value, ptr string, top bool) *ChoiceRule {
@@ -145,7 +210,11 @@ func (p *parser) choiceRule(v jsonvalue.Value, ptr string, top bool) *ChoiceRule
 		case "And", "Or", "Not":
 			ops = append(ops, k)
 		case "Assign":
-			p.schemaError(ptr+"/Assign", "Field 'Assign' is not supported yet: %s", notYet["Assign"])
+			if !top {
+				p.schemaError(ptr, "Field 'Assign' is not supported in a nested choice rule")
+			} else if av, _ := o.Get("Assign"); p.checkAssign(av, ptr+"/Assign", true) {
+				r.Assign = f.template("Assign")
+			}
 		case "Condition", "Output":
 			p.schemaError(ptr, "The QueryLanguage is set to 'JSONPath', but field '%s' is only supported for the 'JSONata' QueryLanguage", k)
 		default:

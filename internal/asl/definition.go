@@ -159,6 +159,30 @@ type State struct {
 	ItemReader                     jsonvalue.Value
 	ResultWriter                   jsonvalue.Value
 
+	// Workflow variables: Assign of a JSONPath state is a payload
+	// template evaluated against the state's result; JAssign is the
+	// JSONata form.
+	Assign  *Template
+	JAssign *JTemplate
+
+	// JSONata states. Output replaces InputPath, ResultSelector,
+	// ResultPath and OutputPath; Arguments replaces Parameters; Items
+	// replaces ItemsPath. The other J fields hold the "{% %}" forms of
+	// fields that also take plain values.
+	Output                      *JTemplate
+	Arguments                   *JTemplate
+	Items                       *JTemplate
+	JItemSelector               *JTemplate
+	JSeconds                    *JTemplate
+	JTimestamp                  *JTemplate
+	JTimeoutSeconds             *JTemplate
+	JHeartbeatSeconds           *JTemplate
+	JMaxConcurrency             *JTemplate
+	JToleratedFailureCount      *JTemplate
+	JToleratedFailurePercentage *JTemplate
+	JError                      *JTemplate
+	JCause                      *JTemplate
+
 	// incomplete marks a state whose type or transition could not be
 	// parsed, so graph checks would only repeat the problem.
 	incomplete bool
@@ -199,7 +223,15 @@ type Catcher struct {
 	Next        string
 	NextState   *State
 	ResultPath  OptionalPath
+	// Assign (JSONPath) and JAssign and Output (JSONata) are evaluated
+	// against the error output.
+	Assign  *Template
+	JAssign *JTemplate
+	Output  *JTemplate
 }
+
+// IsJSONata reports whether the state uses the JSONata query language.
+func (s *State) IsJSONata() bool { return s.QueryLanguage == JSONata }
 
 // Expr is a ".$"-style dynamic value: either a JSONPath or an intrinsic
 // function call.

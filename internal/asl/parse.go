@@ -48,10 +48,11 @@ var (
 	}
 	// jsonataOnly are fields that exist only in the JSONata query language.
 	jsonataOnly = map[string]bool{"Arguments": true, "Output": true, "Items": true}
-	// notYet are fields Sluice parses but does not run yet.
-	notYet = map[string]string{
-		"Assign": "workflow variables ('Assign') arrive with the JSONata query language and are not supported yet",
-	}
+	// jsonPathOnly are fields that exist only in the JSONPath query language.
+	jsonPathOnly = map[string]bool{"InputPath": true, "OutputPath": true, "Parameters": true, "ResultSelector": true,
+		"ResultPath": true, "Result": true, "ItemsPath": true, "TimeoutSecondsPath": true, "HeartbeatSecondsPath": true,
+		"SecondsPath": true, "TimestampPath": true, "MaxConcurrencyPath": true, "ToleratedFailureCountPath": true,
+		"ToleratedFailurePercentagePath": true, "ErrorPath": true, "CausePath": true}
 )
 
 func concat(lists ...[]string) []string {
@@ -267,11 +268,6 @@ func (p *parser) state(name string, obj *jsonvalue.Object, ptr, lang string) *St
 			s.QueryLanguage = ql
 		}
 	}
-	if s.QueryLanguage == JSONata {
-		p.schemaError(ptr, "The JSONata query language is not supported by this version of Sluice; use JSONPath")
-		s.incomplete = true
-		return s
-	}
 	ok2 := map[string]bool{"Type": true, "Comment": true, "QueryLanguage": true}
 	for _, k := range allowed {
 		ok2[k] = true
@@ -280,10 +276,10 @@ func (p *parser) state(name string, obj *jsonvalue.Object, ptr, lang string) *St
 		switch {
 		case !ok2[k]:
 			p.schemaError(ptr, "Field '%s' is not supported", k)
-		case jsonataOnly[k]:
+		case !s.IsJSONata() && jsonataOnly[k]:
 			p.schemaError(ptr, "The QueryLanguage is set to 'JSONPath', but field '%s' is only supported for the 'JSONata' QueryLanguage", k)
-		case notYet[k] != "":
-			p.schemaError(ptr+"/"+k, "Field '%s' is not supported yet: %s", k, notYet[k])
+		case s.IsJSONata() && jsonPathOnly[k]:
+			p.schemaError(ptr, "The QueryLanguage is set to 'JSONata', but field '%s' is only supported for the 'JSONPath' QueryLanguage", k)
 		}
 	}
 
@@ -311,25 +307,47 @@ func (p *parser) state(name string, obj *jsonvalue.Object, ptr, lang string) *St
 	}
 
 	// Input and output processing.
-	if s.Type != TypeFail {
-		s.InputPath = f.optionalPath("InputPath", false)
-		s.OutputPath = f.optionalPath("OutputPath", false)
+	if s.IsJSONata() {
+		if v, ok := obj.Get("Output"); ok && s.Type != TypeFail {
+			s.Output = p.compileJSONata(v, ptr+"/Output", "Output")
+		}
+		if v, ok := obj.Get("Arguments"); ok {
+			s.Arguments = p.compileJSONata(v, ptr+"/Arguments", "Arguments")
+			if _, isObj := v.(*jsonvalue.Object); !isObj && !IsJSONata(v) {
+				p.schemaError(ptr+"/Arguments", "The field 'Arguments' must be an OBJECT or a JSONata expression but was %s", jsonTypeUpper(v))
+			}
+		}
+	} else {
+		if s.Type != TypeFail {
+			s.InputPath = f.optionalPath("InputPath", false)
+			s.OutputPath = f.optionalPath("OutputPath", false)
+		}
+		switch s.Type {
+		case TypeTask, TypePass, TypeParallel, TypeMap:
+			s.ResultPath = f.optionalPath("ResultPath", true)
+			s.Parameters = f.template("Parameters")
+		}
+		switch s.Type {
+		case TypeTask, TypeParallel, TypeMap:
+			s.ResultSelector = f.template("ResultSelector")
+		}
 	}
-	switch s.Type {
-	case TypeTask, TypePass, TypeParallel, TypeMap:
-		s.ResultPath = f.optionalPath("ResultPath", true)
-		s.Parameters = f.template("Parameters")
+	if v, ok := obj.Get("Assign"); ok && p.checkAssign(v, ptr+"/Assign", !s.IsJSONata()) {
+		if s.IsJSONata() {
+			s.JAssign = p.compileJSONata(v, ptr+"/Assign", "Assign")
+		} else {
+			s.Assign = f.template("Assign")
+		}
 	}
 	switch s.Type {
 	case TypeTask, TypeParallel, TypeMap:
-		s.ResultSelector = f.template("ResultSelector")
 		s.Retry = p.retriers(obj, ptr)
-		s.Catch = p.catchers(obj, ptr)
+		s.Catch = p.catchers(obj, ptr, s.IsJSONata())
 	}
 
 	switch s.Type {
 	case TypePass:
-		if v, ok := obj.Get("Result"); ok {
+		if v, ok := obj.Get("Result"); ok && !s.IsJSONata() {
 			s.Result, s.HasResult = v, true
 		}
 	case TypeTask:
@@ -357,7 +375,20 @@ func (s *State) usesContext() bool {
 		isCtx(s.ToleratedFailureCountPath) || isCtx(s.ToleratedFailurePercentagePath) {
 		return true
 	}
-	if s.Parameters.UsesContext() || s.ResultSelector.UsesContext() || s.ItemSelector.UsesContext() {
+	if s.Parameters.UsesContext() || s.ResultSelector.UsesContext() || s.ItemSelector.UsesContext() || s.Assign.UsesContext() {
+		return true
+	}
+	for _, c := range s.Catch {
+		if c.Assign.UsesContext() {
+			return true
+		}
+	}
+	for _, c := range s.Choices {
+		if c.Assign.UsesContext() {
+			return true
+		}
+	}
+	if s.IsJSONata() {
 		return true
 	}
 	if s.ItemBatcher != nil && s.ItemBatcher.BatchInput.UsesContext() {
@@ -386,9 +417,13 @@ func (p *parser) task(s *State, f fields) {
 		p.add(CodeInvalidResource, f.ptr+"/Resource", "Value is not a valid resource ARN: %s", res)
 	}
 	s.Resource = res
-	s.TimeoutSeconds, _ = f.integer("TimeoutSeconds", 1, maxTimeoutSeconds)
+	if s.JTimeoutSeconds = p.jsonataField(s, f, "TimeoutSeconds"); s.JTimeoutSeconds == nil {
+		s.TimeoutSeconds, _ = f.integer("TimeoutSeconds", 1, maxTimeoutSeconds)
+	}
 	s.TimeoutSecondsPath = f.referencePath("TimeoutSecondsPath")
-	s.HeartbeatSeconds, _ = f.integer("HeartbeatSeconds", 1, maxTimeoutSeconds)
+	if s.JHeartbeatSeconds = p.jsonataField(s, f, "HeartbeatSeconds"); s.JHeartbeatSeconds == nil {
+		s.HeartbeatSeconds, _ = f.integer("HeartbeatSeconds", 1, maxTimeoutSeconds)
+	}
 	s.HeartbeatSecondsPath = f.referencePath("HeartbeatSecondsPath")
 	if f.has("TimeoutSeconds") && f.has("TimeoutSecondsPath") {
 		p.schemaError(f.ptr, "Only one of these fields is allowed: [TimeoutSeconds, TimeoutSecondsPath]")
@@ -430,12 +465,14 @@ func (p *parser) wait(s *State, f fields) {
 	if n != 1 {
 		p.schemaError(f.ptr, "A Wait state must have exactly one of these fields: [Seconds, Timestamp, SecondsPath, TimestampPath]")
 	}
-	if f.has("Seconds") {
+	s.JSeconds = p.jsonataField(s, f, "Seconds")
+	s.JTimestamp = p.jsonataField(s, f, "Timestamp")
+	if f.has("Seconds") && s.JSeconds == nil {
 		if v, ok := f.integer("Seconds", 0, maxTimeoutSeconds); ok {
 			s.Seconds = &v
 		}
 	}
-	if ts, ok := f.str("Timestamp"); ok {
+	if ts, ok := f.str("Timestamp"); ok && s.JTimestamp == nil {
 		t, err := ParseTimestamp(ts)
 		if err != nil {
 			p.schemaError(f.ptr+"/Timestamp", "The value for the field 'Timestamp' must be a valid ISO-8601 extended offset date-time format string")
@@ -448,10 +485,12 @@ func (p *parser) wait(s *State, f fields) {
 }
 
 func (p *parser) fail(s *State, f fields) {
-	if v, ok := f.str("Error"); ok {
+	s.JError = p.jsonataField(s, f, "Error")
+	s.JCause = p.jsonataField(s, f, "Cause")
+	if v, ok := f.str("Error"); ok && s.JError == nil {
 		s.Error = &v
 	}
-	if v, ok := f.str("Cause"); ok {
+	if v, ok := f.str("Cause"); ok && s.JCause == nil {
 		s.Cause = &v
 	}
 	if f.has("Error") && f.has("ErrorPath") {
@@ -521,7 +560,19 @@ func (p *parser) mapState(s *State, f fields) {
 	if f.has("ItemSelector") && f.has("Parameters") {
 		p.schemaError(ptr, "Only one of these fields is allowed: [ItemSelector, Parameters]")
 	}
-	s.ItemSelector = f.template("ItemSelector")
+	if s.IsJSONata() {
+		if v, ok := obj.Get("ItemSelector"); ok {
+			s.JItemSelector = p.compileJSONata(v, ptr+"/ItemSelector", "ItemSelector")
+		}
+		if v, ok := obj.Get("Items"); ok {
+			s.Items = p.compileJSONata(v, ptr+"/Items", "Items")
+			if _, isArr := v.([]jsonvalue.Value); !isArr && !IsJSONata(v) {
+				p.schemaError(ptr+"/Items", "The field 'Items' must be an ARRAY or a JSONata expression but was %s", jsonTypeUpper(v))
+			}
+		}
+	} else {
+		s.ItemSelector = f.template("ItemSelector")
+	}
 	if s.ItemSelector == nil {
 		// Parameters is the deprecated spelling of ItemSelector on a Map.
 		s.ItemSelector, s.Parameters = s.Parameters, nil
@@ -530,18 +581,22 @@ func (p *parser) mapState(s *State, f fields) {
 	if s.ItemsPath.Null {
 		p.schemaError(ptr+"/ItemsPath", "The field 'ItemsPath' must not be null")
 	}
-	s.MaxConcurrency, _ = f.integer("MaxConcurrency", 0, math.MaxInt32)
+	if s.JMaxConcurrency = p.jsonataField(s, f, "MaxConcurrency"); s.JMaxConcurrency == nil {
+		s.MaxConcurrency, _ = f.integer("MaxConcurrency", 0, math.MaxInt32)
+	}
 	s.MaxConcurrencyPath = f.referencePath("MaxConcurrencyPath")
 	if f.has("MaxConcurrency") && f.has("MaxConcurrencyPath") {
 		p.schemaError(ptr, "Only one of these fields is allowed: [MaxConcurrency, MaxConcurrencyPath]")
 	}
-	if f.has("ToleratedFailureCount") {
+	s.JToleratedFailureCount = p.jsonataField(s, f, "ToleratedFailureCount")
+	s.JToleratedFailurePercentage = p.jsonataField(s, f, "ToleratedFailurePercentage")
+	if f.has("ToleratedFailureCount") && s.JToleratedFailureCount == nil {
 		if v, ok := f.integer("ToleratedFailureCount", 0, math.MaxInt32); ok {
 			s.ToleratedFailureCount = &v
 		}
 	}
 	s.ToleratedFailureCountPath = f.referencePath("ToleratedFailureCountPath")
-	if f.has("ToleratedFailurePercentage") {
+	if f.has("ToleratedFailurePercentage") && s.JToleratedFailurePercentage == nil {
 		if v, ok := f.number("ToleratedFailurePercentage"); ok {
 			if v < 0 || v > 100 {
 				p.schemaError(ptr+"/ToleratedFailurePercentage", "ToleratedFailurePercentage must be between 0 and 100")
@@ -718,7 +773,7 @@ func (p *parser) retriers(obj *jsonvalue.Object, ptr string) []*Retrier {
 	return out
 }
 
-func (p *parser) catchers(obj *jsonvalue.Object, ptr string) []*Catcher {
+func (p *parser) catchers(obj *jsonvalue.Object, ptr string, isJSONata bool) []*Catcher {
 	v, ok := obj.Get("Catch")
 	if !ok {
 		return nil
@@ -739,12 +794,14 @@ func (p *parser) catchers(obj *jsonvalue.Object, ptr string) []*Catcher {
 		f := fields{p: p, obj: o, ptr: cptr}
 		for _, k := range o.Keys() {
 			switch k {
-			case "ErrorEquals", "Next", "ResultPath", "Comment":
-			case "Assign", "Output":
-				if k == "Output" {
+			case "ErrorEquals", "Next", "Comment", "Assign":
+			case "ResultPath":
+				if isJSONata {
+					p.schemaError(cptr, "The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' QueryLanguage")
+				}
+			case "Output":
+				if !isJSONata {
 					p.schemaError(cptr, "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage")
-				} else {
-					p.schemaError(cptr+"/"+k, "Field '%s' is not supported yet: %s", k, notYet[k])
 				}
 			default:
 				p.schemaError(cptr, "Field '%s' is not supported", k)
@@ -757,7 +814,20 @@ func (p *parser) catchers(obj *jsonvalue.Object, ptr string) []*Catcher {
 			p.schemaError(cptr, "These fields are required: [Next]")
 		}
 		c.Next = next
-		c.ResultPath = f.optionalPath("ResultPath", true)
+		if isJSONata {
+			if v, ok := o.Get("Output"); ok {
+				c.Output = p.compileJSONata(v, cptr+"/Output", "Output")
+			}
+		} else {
+			c.ResultPath = f.optionalPath("ResultPath", true)
+		}
+		if v, ok := o.Get("Assign"); ok && p.checkAssign(v, cptr+"/Assign", !isJSONata) {
+			if isJSONata {
+				c.JAssign = p.compileJSONata(v, cptr+"/Assign", "Assign")
+			} else {
+				c.Assign = f.template("Assign")
+			}
+		}
 		out = append(out, c)
 	}
 	return out
@@ -896,4 +966,18 @@ func ParseTimestamp(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("not an ISO-8601 extended offset date-time: %q", s)
 	}
 	return time.Parse(time.RFC3339Nano, s)
+}
+
+// jsonataField compiles a field of a JSONata state whose value is a
+// "{% %}" expression; it returns nil when the state is not JSONata or the
+// field holds a plain value.
+func (p *parser) jsonataField(s *State, f fields, name string) *JTemplate {
+	if !s.IsJSONata() {
+		return nil
+	}
+	v, ok := f.obj.Get(name)
+	if !ok || !IsJSONata(v) {
+		return nil
+	}
+	return p.compileJSONata(v, f.ptr+"/"+name, name)
 }

@@ -155,15 +155,27 @@ func Match(want, got jsonvalue.Value) bool {
 	return jsonvalue.Equal(want, got)
 }
 
+// RecordingArtifacts are cases whose recorded definition is not the one
+// that produced the recorded result. Tests skip them and count them as not
+// passing.
+var RecordingArtifacts = map[string]string{
+	"asl/TestBaseEvaluateJsonata::test_base_map[ITEMS]":               `the recorded definition maps over "Items": [1] but the recorded run has three iterations`,
+	"asl/TestBaseEvaluateJsonata::test_base_map[ITEMS_DOUBLE_QUOTES]": `the recorded definition maps over "Items": [1] but the recorded run has three iterations`,
+}
+
 // MatchString compares a recorded string, whose placeholders match any
 // text, with an actual one.
 func MatchString(want, got string) bool {
 	if want == got {
 		return true
 	}
-	if want == "timestamp" || want == "date" {
+	// The recordings also replaced times with "timestamp" or "date" and
+	// the execution role ARN with "snf_role_arn".
+	if want == "timestamp" || want == "date" || want == "snf_role_arn" {
 		return true
 	}
+	// Account IDs in ARNs were normalised to 111111111111.
+	want = strings.ReplaceAll(want, ":111111111111:", ":<account>:")
 	if !placeholder.MatchString(want) {
 		return false
 	}

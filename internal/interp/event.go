@@ -122,6 +122,8 @@ type StateEnteredDetails struct {
 type StateExitedDetails struct {
 	Name   string
 	Output jsonvalue.Value
+	// Assigned holds the variables the state assigned, if any.
+	Assigned *assignment
 }
 
 // TaskScheduledDetails describes a task dispatched to a resource.
@@ -224,6 +226,8 @@ func AWSDetailsField(t EventType) string {
 		return "mapRunStartedEventDetails"
 	case MapRunFailed:
 		return "mapRunFailedEventDetails"
+	case EvaluationFailed:
+		return "evaluationFailedEventDetails"
 	case LambdaFunctionScheduled:
 		return "lambdaFunctionScheduledEventDetails"
 	case LambdaFunctionSucceeded:
@@ -333,6 +337,25 @@ func appendDetails(dst []byte, d any, include bool) []byte {
 	case *StateExitedDetails:
 		w.str("name", x.Name)
 		w.data("output", x.Output, include)
+		if x.Assigned != nil && include {
+			w.key("assignedVariables")
+			w.dst = append(w.dst, '{')
+			for i, name := range x.Assigned.names {
+				if i > 0 {
+					w.dst = append(w.dst, ',')
+				}
+				w.dst = jsonvalue.AppendString(w.dst, name)
+				w.dst = append(w.dst, ':')
+				w.dst = jsonvalue.AppendString(w.dst, jsonvalue.Marshal(x.Assigned.vals[i]))
+			}
+			w.dst = append(w.dst, '}')
+			w.key("assignedVariablesDetails")
+			w.dst = append(w.dst, `{"truncated":false}`...)
+		}
+	case *EvaluationFailedDetails:
+		w.str("error", x.Error)
+		w.str("cause", x.Cause)
+		w.str("state", x.State)
 	case *TaskScheduledDetails:
 		w.str("resourceType", x.ResourceType)
 		w.str("resource", x.Resource)

@@ -23,6 +23,14 @@ func (t *thread) runParallel() {
 			return
 		}
 	}
+	if s.Arguments != nil {
+		if eff, ok = t.evalJSONata(s.Arguments, statesVars{}); !ok {
+			return
+		}
+		if !t.checkSize(eff) {
+			return
+		}
+	}
 	t.x.emit(t, ParallelStateStarted, nil)
 	g := t.resume
 	t.resume = nil
@@ -79,6 +87,13 @@ func (t *thread) runMap() {
 	}
 	env := t.env(eff, s.UsesContext, nil)
 	maxConc := s.MaxConcurrency
+	if s.JMaxConcurrency != nil {
+		n, ok := t.jsonataNumber(s.JMaxConcurrency, "MaxConcurrency", true)
+		if !ok {
+			return
+		}
+		maxConc = int64(n)
+	}
 	if s.MaxConcurrencyPath != nil {
 		txt, ok := t.pathNumber(s.MaxConcurrencyPath, "MaxConcurrencyPath", "integer", env)
 		if !ok {
@@ -99,8 +114,19 @@ func (t *thread) runMap() {
 		}
 		items = v
 	}
+	if s.Items != nil {
+		v, ok := t.evalJSONata(s.Items, statesVars{})
+		if !ok {
+			return
+		}
+		items = v
+	}
 	arr, isArr := items.([]jsonvalue.Value)
 	if !isArr {
+		if s.IsJSONata() {
+			t.failEval(t.queryError("Map state input must be an array but was: %s", jsonvalue.Marshal(items)))
+			return
+		}
 		t.fail(t.runtimeError(asl.ErrRuntime, fmt.Sprintf("Map state input must be an array but was: %s", jsonvalue.Marshal(items))))
 		return
 	}
@@ -122,6 +148,24 @@ func (t *thread) runMap() {
 	}
 	if s.ToleratedFailurePercentage != nil {
 		g.tolPercent = *s.ToleratedFailurePercentage
+	}
+	if s.JToleratedFailureCount != nil {
+		n, ok := t.jsonataNumber(s.JToleratedFailureCount, "ToleratedFailureCount", true)
+		if !ok {
+			return
+		}
+		g.tolCount = int64(n)
+	}
+	if s.JToleratedFailurePercentage != nil {
+		n, ok := t.jsonataNumber(s.JToleratedFailurePercentage, "ToleratedFailurePercentage", false)
+		if !ok {
+			return
+		}
+		if n > 100 {
+			t.failEval(t.queryError("ToleratedFailurePercentage must be between 0 and 100."))
+			return
+		}
+		g.tolPercent = n
 	}
 	env = t.env(eff, s.UsesContext, nil)
 	if s.ToleratedFailureCountPath != nil {
@@ -161,8 +205,32 @@ func (t *thread) runMap() {
 	g.fill(eff)
 }
 
+// jsonataNumber evaluates a JSONata field of a Map state that must give a
+// non-negative number (an integer when integer is set).
+func (t *thread) jsonataNumber(tmpl *asl.JTemplate, field string, integer bool) (float64, bool) {
+	v, ok := t.evalJSONata(tmpl, statesVars{})
+	if !ok {
+		return 0, false
+	}
+	n, isNum := v.(jsonvalue.Number)
+	f := n.Float64()
+	_, isInt := n.Int64()
+	if !isNum || f < 0 || (integer && !isInt) {
+		kind := "a non-negative number"
+		if integer {
+			kind = "a non-negative integer"
+		}
+		t.failEval(t.queryError("The %s field must be %s but was: %s", field, kind, jsonvalue.Marshal(v)))
+		return 0, false
+	}
+	return f, true
+}
+
 // itemInput builds the input of iteration i: ItemSelector, or the item.
 func (t *thread) itemInput(eff jsonvalue.Value, i int, item jsonvalue.Value) (jsonvalue.Value, bool) {
+	if t.state.JItemSelector != nil {
+		return t.evalJSONata(t.state.JItemSelector, statesVars{item: &mapItem{index: i, value: item}})
+	}
 	if t.state.ItemSelector == nil {
 		return item, true
 	}

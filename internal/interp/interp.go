@@ -393,7 +393,10 @@ func (t *thread) env(in jsonvalue.Value, withContext bool, item *mapItem) *jsonp
 	env := &t.envBuf
 	env.Input = in
 	env.Context = nil
-	env.Var = nil
+	if t.varFn == nil {
+		t.varFn = t.lookupVar
+	}
+	env.Var = t.varFn
 	if withContext {
 		env.Context = t.context(item)
 	}

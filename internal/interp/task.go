@@ -96,16 +96,31 @@ func (t *thread) runTask() {
 			return
 		}
 	}
+	if s.Arguments != nil {
+		if eff, ok = t.evalJSONata(s.Arguments, statesVars{}); !ok {
+			return
+		}
+	}
 	if !t.checkSize(eff) {
 		return
 	}
 	timeout := s.TimeoutSeconds
+	if s.JTimeoutSeconds != nil {
+		if timeout, ok = t.jsonataPositiveInt(s.JTimeoutSeconds, "TimeoutSeconds"); !ok {
+			return
+		}
+	}
 	if s.TimeoutSecondsPath != nil {
 		if timeout, ok = t.positivePathInt(s.TimeoutSecondsPath, "TimeoutSecondsPath"); !ok {
 			return
 		}
 	}
 	heartbeat := s.HeartbeatSeconds
+	if s.JHeartbeatSeconds != nil {
+		if heartbeat, ok = t.jsonataPositiveInt(s.JHeartbeatSeconds, "HeartbeatSeconds"); !ok {
+			return
+		}
+	}
 	if s.HeartbeatSecondsPath != nil {
 		if heartbeat, ok = t.positivePathInt(s.HeartbeatSecondsPath, "HeartbeatSecondsPath"); !ok {
 			return
@@ -151,6 +166,22 @@ func (t *thread) positivePathInt(path *jsonpath.Path, field string) (int64, bool
 	i, isInt := n.Int64()
 	if !ok || !isInt || i <= 0 {
 		t.fail(t.runtimeError(asl.ErrRuntime, fmt.Sprintf("The %s field must reference a positive integer value but was: %s", field, jsonvalue.Marshal(v))))
+		return 0, false
+	}
+	return i, true
+}
+
+// jsonataPositiveInt evaluates a JSONata field that must give a positive
+// integer, such as TimeoutSeconds.
+func (t *thread) jsonataPositiveInt(tmpl *asl.JTemplate, field string) (int64, bool) {
+	v, ok := t.evalJSONata(tmpl, statesVars{})
+	if !ok {
+		return 0, false
+	}
+	n, isNum := v.(jsonvalue.Number)
+	i, isInt := n.Int64()
+	if !isNum || !isInt || i <= 0 {
+		t.failEval(t.queryError("The %s field must be a positive integer but was: %s", field, jsonvalue.Marshal(v)))
 		return 0, false
 	}
 	return i, true

@@ -67,6 +67,12 @@ type thread struct {
 	// ctx caches the context object of the current state entry.
 	ctx        *jsonvalue.Object
 	ctxRetries int
+
+	// vars holds the workflow variables; assign is what the current state
+	// assigns when it exits.
+	vars   *scope
+	assign *assignment
+	varFn  func(string) (jsonvalue.Value, bool)
 }
 
 // group tracks the branches of a Parallel state or the iterations of an
@@ -119,6 +125,7 @@ func (t *thread) begin(s *asl.State, input jsonvalue.Value) {
 	t.retries = t.retries[:0]
 	t.token = ""
 	t.ctx = nil
+	t.assign = nil
 	t.children, t.resume = nil, nil
 	t.phase = phEnter
 	t.x.schedule(t)
@@ -169,6 +176,11 @@ func (t *thread) run() {
 		eff, ok := t.inputPath()
 		if !ok {
 			return
+		}
+		if s.Output != nil {
+			if eff, ok = t.evalJSONata(s.Output, statesVars{}); !ok {
+				return
+			}
 		}
 		t.leave(eff)
 	case asl.TypeFail:
@@ -227,11 +239,29 @@ func (t *thread) template(tmpl *asl.Template, in jsonvalue.Value, item *mapItem)
 // and leaves the state with the output.
 func (t *thread) finishResult(result jsonvalue.Value) {
 	s := t.state
+	if s.IsJSONata() {
+		sv := statesVars{result: result, hasResult: true}
+		if !t.prepareAssign(nil, s.JAssign, nil, sv) {
+			return
+		}
+		out := result
+		if s.Output != nil {
+			var ok bool
+			if out, ok = t.evalJSONata(s.Output, sv); !ok {
+				return
+			}
+		}
+		t.leave(out)
+		return
+	}
 	if s.ResultSelector != nil {
 		var ok bool
 		if result, ok = t.template(s.ResultSelector, result, nil); !ok {
 			return
 		}
+	}
+	if !t.prepareAssign(s.Assign, nil, result, statesVars{}) {
+		return
 	}
 	out, ok := t.resultPath(s.ResultPath, result)
 	if !ok {
@@ -277,9 +307,17 @@ func (t *thread) leave(out jsonvalue.Value) {
 	if !(s.Type == asl.TypeParallel && t.parent != nil && !t.parent.isMap) {
 		// AWS records no ParallelStateExited for a Parallel state that
 		// runs inside a Parallel branch (observed in recorded histories).
-		t.x.emit(t, StateExitedType(string(s.Type)), &StateExitedDetails{Name: s.Name, Output: out})
+		t.exitEvent(out)
+	} else {
+		t.applyAssign()
 	}
 	t.transition(s.NextState, out)
+}
+
+// exitEvent stores the state's variable assignments and records its exit.
+func (t *thread) exitEvent(out jsonvalue.Value) {
+	a := t.applyAssign()
+	t.x.emit(t, StateExitedType(string(t.state.Type)), &StateExitedDetails{Name: t.state.Name, Output: out, Assigned: a})
 }
 
 func (t *thread) transition(next *asl.State, out jsonvalue.Value) {
@@ -311,6 +349,20 @@ func (t *thread) done(out jsonvalue.Value) {
 
 func (t *thread) runPass() {
 	s := t.state
+	if s.IsJSONata() {
+		if !t.prepareAssign(nil, s.JAssign, nil, statesVars{}) {
+			return
+		}
+		out := t.rawInput
+		if s.Output != nil {
+			var ok bool
+			if out, ok = t.evalJSONata(s.Output, statesVars{}); !ok {
+				return
+			}
+		}
+		t.leave(out)
+		return
+	}
 	eff, ok := t.inputPath()
 	if !ok {
 		return
@@ -327,6 +379,9 @@ func (t *thread) runPass() {
 	if s.HasResult {
 		result = s.Result
 	}
+	if !t.prepareAssign(s.Assign, nil, result, statesVars{}) {
+		return
+	}
 	out, ok := t.resultPath(s.ResultPath, result)
 	if !ok {
 		return
@@ -342,6 +397,29 @@ func (t *thread) runFail() {
 	}
 	if s.Cause != nil {
 		e.Cause, e.HasCause = *s.Cause, true
+	}
+	for _, f := range []struct {
+		tmpl  *asl.JTemplate
+		name  string
+		dst   *string
+		isSet *bool
+	}{{s.JError, "Error", &e.Error, &e.HasError}, {s.JCause, "Cause", &e.Cause, &e.HasCause}} {
+		if f.tmpl == nil {
+			continue
+		}
+		v, err := f.tmpl.Eval(t.jenv(statesVars{}))
+		if err != nil {
+			e := t.evalError(err)
+			t.x.emit(t, EvaluationFailed, &EvaluationFailedDetails{Error: e.Error, Cause: e.Cause, State: s.Name})
+			t.terminate(e)
+			return
+		}
+		str, ok := v.(string)
+		if !ok {
+			t.terminate(t.queryError("The %s field must evaluate to a string but was: %s", f.name, jsonvalue.Marshal(v)))
+			return
+		}
+		*f.dst, *f.isSet = str, true
 	}
 	for _, f := range []struct {
 		expr  *asl.Expr
@@ -373,16 +451,31 @@ func (t *thread) runChoice() {
 	if !ok {
 		return
 	}
-	env := t.env(eff, s.UsesContext, nil)
 	var next *asl.State
+	var rule *asl.ChoiceRule
 	for _, r := range s.Choices {
-		m, err := r.Match(env)
-		if err != nil {
-			t.fail(t.evalError(err))
-			return
+		var m bool
+		if s.IsJSONata() {
+			v, ok := t.evalJSONata(r.Condition, statesVars{})
+			if !ok {
+				return
+			}
+			b, isBool := v.(bool)
+			if !isBool {
+				t.failEval(t.queryError("The Condition field must evaluate to a boolean but was: %s", jsonvalue.Marshal(v)))
+				return
+			}
+			m = b
+		} else {
+			var err error
+			m, err = r.Match(t.env(eff, s.UsesContext, nil))
+			if err != nil {
+				t.fail(t.evalError(err))
+				return
+			}
 		}
 		if m {
-			next = r.NextState
+			next, rule = r.NextState, r
 			break
 		}
 	}
@@ -391,6 +484,28 @@ func (t *thread) runChoice() {
 	}
 	if next == nil {
 		t.fail(newError("States.NoChoiceMatched", "No Matches!"))
+		return
+	}
+	// A matched rule's Assign and Output take precedence over the state's.
+	jpAssign, jaAssign, output := s.Assign, s.JAssign, s.Output
+	if rule != nil {
+		if rule.Assign != nil || rule.JAssign != nil {
+			jpAssign, jaAssign = rule.Assign, rule.JAssign
+		}
+		if rule.Output != nil {
+			output = rule.Output
+		}
+	}
+	if !t.prepareAssign(jpAssign, jaAssign, eff, statesVars{}) {
+		return
+	}
+	if output != nil {
+		out, ok := t.evalJSONata(output, statesVars{})
+		if !ok {
+			return
+		}
+		t.exitEvent(out)
+		t.begin(next, out)
 		return
 	}
 	out := eff
@@ -405,7 +520,7 @@ func (t *thread) runChoice() {
 		}
 		out = v
 	}
-	t.x.emit(t, StateExitedType(string(s.Type)), &StateExitedDetails{Name: s.Name, Output: out})
+	t.exitEvent(out)
 	t.begin(next, out)
 }
 
@@ -418,6 +533,30 @@ func (t *thread) runWait() {
 	t.effInput = eff
 	var due time.Time
 	switch {
+	case s.JSeconds != nil:
+		v, ok := t.evalJSONata(s.JSeconds, statesVars{})
+		if !ok {
+			return
+		}
+		n, isNum := v.(jsonvalue.Number)
+		secs, isInt := n.Int64()
+		if !isNum || !isInt || secs < 0 {
+			t.failEval(t.queryError("The Seconds field must be a non-negative integer but was: %s", jsonvalue.Marshal(v)))
+			return
+		}
+		due = t.x.now.Add(time.Duration(secs) * time.Second)
+	case s.JTimestamp != nil:
+		v, ok := t.evalJSONata(s.JTimestamp, statesVars{})
+		if !ok {
+			return
+		}
+		str, isStr := v.(string)
+		ts, perr := asl.ParseTimestamp(str)
+		if !isStr || perr != nil {
+			t.failEval(t.queryError("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s", valueText(v)))
+			return
+		}
+		due = ts
 	case s.Seconds != nil:
 		due = t.x.now.Add(time.Duration(*s.Seconds) * time.Second)
 	case s.Timestamp != nil:
@@ -490,7 +629,17 @@ func (t *thread) complete() {
 	s := t.state
 	switch s.Type {
 	case asl.TypeWait:
-		t.leave(t.effInput)
+		if !t.prepareAssign(s.Assign, s.JAssign, t.effInput, statesVars{}) {
+			return
+		}
+		out := t.effInput
+		if s.Output != nil {
+			var ok bool
+			if out, ok = t.evalJSONata(s.Output, statesVars{}); !ok {
+				return
+			}
+		}
+		t.leave(out)
 	case asl.TypeMap:
 		t.x.emit(t, MapStateSucceeded, nil)
 		t.finishResult(t.result)
@@ -541,7 +690,26 @@ func (t *thread) failWith(e stateError, fromChildren bool) {
 			if !errorMatches(c.ErrorEquals, e.Error) {
 				continue
 			}
-			out := jsonvalue.Value(errorOutput(e))
+			errOut := errorOutput(e)
+			out := jsonvalue.Value(errOut)
+			if s.IsJSONata() {
+				sv := statesVars{errorOutput: errOut}
+				if !t.prepareAssign(nil, c.JAssign, nil, sv) {
+					return
+				}
+				if c.Output != nil {
+					var ok bool
+					if out, ok = t.evalJSONata(c.Output, sv); !ok {
+						return
+					}
+				}
+				t.exitEvent(out)
+				t.transition(c.NextState, out)
+				return
+			}
+			if !t.prepareAssign(c.Assign, nil, errOut, statesVars{}) {
+				return
+			}
 			switch {
 			case c.ResultPath.Null:
 				out = t.rawInput
@@ -554,7 +722,7 @@ func (t *thread) failWith(e stateError, fromChildren bool) {
 					return
 				}
 			}
-			t.x.emit(t, StateExitedType(string(s.Type)), &StateExitedDetails{Name: s.Name, Output: out})
+			t.exitEvent(out)
 			t.transition(c.NextState, out)
 			return
 		}

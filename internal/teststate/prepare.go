@@ -26,6 +26,11 @@ func prepare(r *Request, t *target) (*prepared, error) {
 	p := &prepared{}
 	m := r.Mock
 	switch {
+	case s.IsJSONata() || usesAssign(s):
+		// The interpreter runs JSONata states and workflow variables;
+		// TestState's own runner does not yet, and says so rather than
+		// run the state wrongly.
+		return nil, &Error{Code: CodeInvalidDefinition, Message: "Sluice's TestState does not run JSONata states or Assign yet; run the state in a state machine (sluice run) instead"}
 	case m == nil && (s.Type == asl.TypeMap || s.Type == asl.TypeParallel):
 		return nil, &Error{Code: CodeInvalidDefinition, Message: "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]"}
 	case m == nil && s.Type == asl.TypeTask && needsMock(s.Resource):
@@ -172,4 +177,23 @@ func checkContext(v jsonvalue.Value, s *asl.State) (*jsonvalue.Object, error) {
 		return nil, bad("Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern")
 	}
 	return c, nil
+}
+
+// usesAssign reports whether the state or its choice rules or catchers
+// assign workflow variables.
+func usesAssign(s *asl.State) bool {
+	if s.Assign != nil || s.JAssign != nil {
+		return true
+	}
+	for _, r := range s.Choices {
+		if r.Assign != nil || r.JAssign != nil {
+			return true
+		}
+	}
+	for _, c := range s.Catch {
+		if c.Assign != nil || c.JAssign != nil {
+			return true
+		}
+	}
+	return false
 }
