@@ -121,3 +121,42 @@ func BenchmarkMap1000(b *testing.B) {
 	}
 	reportTransitions(b, transitions)
 }
+
+// jsonataChain builds n JSONata Pass states in a row, each reshaping the
+// 1 KiB document with an Output template, like passChain does with
+// Parameters.
+func jsonataChain(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"QueryLanguage":"JSONata","StartAt":"S0","States":{`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		next := fmt.Sprintf(`"Next":"S%d"`, i+1)
+		if i == n-1 {
+			next = `"End":true`
+		}
+		fmt.Fprintf(&b, `"S%d":{"Type":"Pass","Output":{"step":%d,"user":"{%% $states.input.user %%}","items":"{%% $states.input.items %%}","meta":{"source":"bench","id":"{%% $states.input.meta.id %%}"}},%s}`, i, i, next)
+	}
+	b.WriteString("}}")
+	return b.String()
+}
+
+// BenchmarkJSONataPassChain is BenchmarkPassChain in the JSONata query
+// language.
+func BenchmarkJSONataPassChain(b *testing.B) {
+	const n = 100
+	def := asl.MustParse(jsonataChain(n))
+	in := kibInput()
+	o := opts()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x, _ := interp.Start(def, in, o)
+		if x.Status() != interp.StatusSucceeded {
+			name, _, cause, _ := x.Error()
+			b.Fatal(x.Status(), name, cause)
+		}
+	}
+	reportTransitions(b, n)
+}

@@ -36,7 +36,16 @@ func FuzzEvaluate(f *testing.F) {
 		if v, err := jsonvalue.ParseString(data); err == nil {
 			input = FromJSON(v)
 		}
-		_, err = e.EvaluateWith(input, nil, Options{MaxDepth: 500, Timeout: time.Second})
+		done := make(chan error, 1)
+		go func() {
+			_, err := e.EvaluateWith(input, nil, Options{MaxDepth: 500, Timeout: time.Second})
+			done <- err
+		}()
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Evaluate(%q) ran past its one-second timeout", expr)
+		}
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("Evaluate(%q) returned %T, not *Error: %v", expr, err, err)
