@@ -46,6 +46,9 @@ type JEnv struct {
 	Now time.Time
 	// Random is the random source of $random(), $uuid() and $shuffle().
 	Random func() float64
+	// Conv, when set, converts results back to documents, reusing the
+	// documents the bindings were converted from.
+	Conv *jsonata.Converter
 }
 
 // jsonataExpr returns the expression text of a "{% ... %}" string.
@@ -152,7 +155,13 @@ func (n *jnode) eval(env *JEnv) (jsonvalue.Value, error) {
 			return nil, &EvalError{Name: ErrQueryEvaluation, Cause: fmt.Sprintf(
 				"The JSONata expression '%s' specified for the field '%s' threw an error during evaluation: %s", src, n.field, msg)}
 		}
-		v, ok := jsonata.ToJSON(r)
+		var v jsonvalue.Value
+		var ok bool
+		if env.Conv != nil {
+			v, ok = env.Conv.ToJSON(r)
+		} else {
+			v, ok = jsonata.ToJSON(r)
+		}
 		if !ok {
 			return nil, &EvalError{Name: ErrQueryEvaluation, Cause: fmt.Sprintf(
 				"The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", src, n.field)}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sluice-run/sluice/internal/asl"
+	"github.com/sluice-run/sluice/internal/asl/jsonata"
 	"github.com/sluice-run/sluice/internal/asl/jsonpath"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 )
@@ -56,6 +57,8 @@ type Execution struct {
 	def  *asl.Definition
 	opts Options
 	rng  *rand.Rand
+	// jconv converts documents for JSONata evaluations, once each.
+	jconv jsonata.Converter
 
 	status   Status
 	stopTime time.Time

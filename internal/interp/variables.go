@@ -83,7 +83,7 @@ func (t *thread) jenv(sv statesVars) *asl.JEnv {
 				continue
 			}
 			if v.jv == nil {
-				v.jv = jsonata.FromJSON(v.v)
+				v.jv = t.x.jconv.FromJSON(v.v)
 			}
 			b[name] = v.jv
 		}
@@ -104,9 +104,9 @@ func (t *thread) jenv(sv statesVars) *asl.JEnv {
 	if sv.errorOutput != nil {
 		st.Append("errorOutput", sv.errorOutput)
 	}
-	b["states"] = jsonata.FromJSON(st)
+	b["states"] = t.x.jconv.FromJSON(st)
 	rng := t.x.rng
-	return &asl.JEnv{Bindings: b, Now: t.x.now, Random: func() float64 {
+	return &asl.JEnv{Bindings: b, Now: t.x.now, Conv: &t.x.jconv, Random: func() float64 {
 		return float64(rng.Uint64()>>11) / (1 << 53)
 	}}
 }

@@ -139,10 +139,9 @@ func (e *Expression) EvaluateWith(input Value, bindings map[string]Value, o Opti
 	if o.Timeout > 0 {
 		ev.deadline = time.Now().Add(o.Timeout)
 	}
-	env := newEnv(nil)
-	for k, v := range bindings {
-		env.bind(k, v)
-	}
+	// The caller's bindings are read in place, under a frame of our own,
+	// rather than copied.
+	env := newEnv(&environment{vars: bindings})
 	if _, ok := input.([]Value); ok {
 		input = &Sequence{Items: []Value{input}, OuterWrapper: true}
 	}
