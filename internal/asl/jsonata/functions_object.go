@@ -43,7 +43,7 @@ func fnKeys(c *Call, args []Value) (Value, error) {
 				}
 			}
 		case []Value, *Sequence:
-			if depth > libMaxStringifyDepth {
+			if depth > maxWriteDepth {
 				return
 			}
 			items, _ := Items(x)
@@ -72,7 +72,7 @@ func libLookupKey(v Value, key string, depth int) Value {
 		e, _ := x.Get(key)
 		return e
 	case []Value, *Sequence:
-		if depth > libMaxStringifyDepth {
+		if depth > maxWriteDepth {
 			return nil
 		}
 		items, _ := Items(x)
@@ -286,7 +286,7 @@ func libCastBooleanDepth(v Value, depth int) Value {
 		return x.Len() > 0
 	case []Value, *Sequence:
 		items, _ := Items(x)
-		if depth > libMaxStringifyDepth {
+		if depth > maxWriteDepth {
 			return len(items) > 0
 		}
 		switch len(items) {

@@ -103,116 +103,29 @@ func fnString(c *Call, args []Value) (Value, error) {
 	if p, _ := libArgAtOr(args, 1).(bool); p {
 		indent = "  "
 	}
-	var b strings.Builder
-	if err := libStringifyPrecise(c, &b, v, indent, "", 0); err != nil {
-		return nil, err
-	}
-	return b.String(), nil
-}
-
-// libMaxStringifyDepth bounds the nesting $string follows.
-const libMaxStringifyDepth = 10000
-
-// libStringifyPrecise writes v as JSON.stringify does with JSONata's replacer:
-// numbers go through toPrecision(15), functions become "", undefined
-// values are left out of objects and become null in arrays. A number that
-// is not finite inside a structure is error D1001 (NaN prints as null).
-func libStringifyPrecise(c *Call, b *strings.Builder, v Value, indent, cur string, depth int) error {
-	if depth > libMaxStringifyDepth {
-		return libErrTooLarge(c, "string")
-	}
-	switch x := v.(type) {
-	case nil, nullType:
-		b.WriteString("null")
-	case bool:
-		b.WriteString(strconv.FormatBool(x))
-	case float64:
+	w := jsonWriter{indent: indent, topUndefined: "null", number: func(x float64) (string, error) {
 		switch {
 		case math.IsNaN(x):
-			b.WriteString("null")
+			return "null", nil
 		case math.IsInf(x, 0):
-			return &Error{Code: "D1001", Position: c.Position, Value: x}
-		default:
-			// Rounding can carry the largest numbers past the range, to
-			// Infinity, which JSON.stringify writes as null.
-			if r := libToPrecision15(x); math.IsInf(r, 0) {
-				b.WriteString("null")
-			} else {
-				b.WriteString(FormatNumber(r))
-			}
+			return "", &Error{Code: "D1001", Position: c.Position, Value: x}
 		}
-	case string:
-		b.WriteString(Stringify(x))
-	case *Sequence:
-		if len(x.Items) == 1 && !x.KeepSingleton {
-			return libStringifyPrecise(c, b, x.Items[0], indent, cur, depth)
+		// Rounding can carry the largest numbers past the range, to
+		// Infinity, which JSON.stringify writes as null.
+		if r := libToPrecision15(x); !math.IsInf(r, 0) {
+			return FormatNumber(r), nil
 		}
-		return libStringifyPreciseArray(c, b, x.Items, indent, cur, depth)
-	case []Value:
-		return libStringifyPreciseArray(c, b, x, indent, cur, depth)
-	case *Object:
-		next := cur + indent
-		b.WriteByte('{')
-		first := true
-		for i := 0; i < x.Len(); i++ {
-			k, e := x.At(i)
-			if e == nil {
-				continue
-			}
-			if !first {
-				b.WriteByte(',')
-			}
-			first = false
-			if indent != "" {
-				b.WriteByte('\n')
-				b.WriteString(next)
-			}
-			b.WriteString(Stringify(k))
-			b.WriteByte(':')
-			if indent != "" {
-				b.WriteByte(' ')
-			}
-			if err := libStringifyPrecise(c, b, e, indent, next, depth+1); err != nil {
-				return err
-			}
+		return "null", nil
+	}}
+	if err := w.write(v, "", 0); err != nil {
+		if err == errTooDeep {
+			return nil, libErrTooLarge(c, "string")
 		}
-		if indent != "" && !first {
-			b.WriteByte('\n')
-			b.WriteString(cur)
-		}
-		b.WriteByte('}')
-	default:
-		if IsFunction(v) {
-			b.WriteString(`""`)
-		} else {
-			b.WriteString("null")
-		}
+		return nil, err
 	}
-	return nil
+	return w.b.String(), nil
 }
 
-func libStringifyPreciseArray(c *Call, b *strings.Builder, items []Value, indent, cur string, depth int) error {
-	next := cur + indent
-	b.WriteByte('[')
-	for i, e := range items {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if indent != "" {
-			b.WriteByte('\n')
-			b.WriteString(next)
-		}
-		if err := libStringifyPrecise(c, b, e, indent, next, depth+1); err != nil {
-			return err
-		}
-	}
-	if indent != "" && len(items) > 0 {
-		b.WriteByte('\n')
-		b.WriteString(cur)
-	}
-	b.WriteByte(']')
-	return nil
-}
 
 // libToPrecision15 rounds f to 15 significant digits as JavaScript's
 // Number(f.toPrecision(15)) does: to the nearest, ties away from zero on

@@ -150,44 +150,10 @@ func (p *parser) nud(t token) (*node, error) {
 		return &node{kind: nNegate, pos: t.pos, rhs: rhs}, nil
 	case "(":
 		n := &node{kind: nBlock, pos: t.pos}
-		for !p.isOp(")") {
-			e, err := p.expression(0)
-			if err != nil {
-				return nil, err
-			}
-			n.items = append(n.items, e)
-			if !p.isOp(";") {
-				break
-			}
-			if err := p.advance(true); err != nil {
-				return nil, err
-			}
-		}
-		if err := p.expect(")", false); err != nil {
-			return nil, err
-		}
-		return n, nil
+		return n, p.list(";", ")", true, func() error { return p.item(&n.items) })
 	case "[":
 		n := &node{kind: nArray, pos: t.pos}
-		if !p.isOp("]") {
-			for {
-				e, err := p.expression(0)
-				if err != nil {
-					return nil, err
-				}
-				n.items = append(n.items, e)
-				if !p.isOp(",") {
-					break
-				}
-				if err := p.advance(true); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if err := p.expect("]", false); err != nil {
-			return nil, err
-		}
-		return n, nil
+		return n, p.list(",", "]", false, func() error { return p.item(&n.items) })
 	case "{":
 		pairs, err := p.pairs()
 		if err != nil {
@@ -227,35 +193,57 @@ func (p *parser) nud(t token) (*node, error) {
 	return nil, &Error{Code: "S0211", Position: t.pos, Token: t.value}
 }
 
-// pairs parses the body of an object constructor up to and including }.
-func (p *parser) pairs() ([][2]*node, error) {
-	var out [][2]*node
-	if !p.isOp("}") {
+// list parses items separated by sep up to and including the closing
+// operator; trailing allows a separator just before it.
+func (p *parser) list(sep, closing string, trailing bool, item func() error) error {
+	if !p.isOp(closing) {
 		for {
-			k, err := p.expression(0)
-			if err != nil {
-				return nil, err
+			if err := item(); err != nil {
+				return err
 			}
-			if err := p.expect(":", true); err != nil {
-				return nil, err
-			}
-			v, err := p.expression(0)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, [2]*node{k, v})
-			if !p.isOp(",") {
+			if !p.isOp(sep) {
 				break
 			}
 			if err := p.advance(true); err != nil {
-				return nil, err
+				return err
+			}
+			if trailing && p.isOp(closing) {
+				break
 			}
 		}
 	}
-	if err := p.expect("}", false); err != nil {
-		return nil, err
+	return p.expect(closing, false)
+}
+
+// item parses one expression onto items.
+func (p *parser) item(items *[]*node) error {
+	e, err := p.expression(0)
+	if err != nil {
+		return err
 	}
-	return out, nil
+	*items = append(*items, e)
+	return nil
+}
+
+// pairs parses the body of an object constructor up to and including }.
+func (p *parser) pairs() ([][2]*node, error) {
+	var out [][2]*node
+	err := p.list(",", "}", false, func() error {
+		k, err := p.expression(0)
+		if err != nil {
+			return err
+		}
+		if err := p.expect(":", true); err != nil {
+			return err
+		}
+		v, err := p.expression(0)
+		if err != nil {
+			return err
+		}
+		out = append(out, [2]*node{k, v})
+		return nil
+	})
+	return out, err
 }
 
 // lastStep returns the node that step annotations attach to: the last step
@@ -520,29 +508,15 @@ func joinPath(lhs, rhs *node) (*node, error) {
 // after its opening parenthesis.
 func (p *parser) call(t token, left *node) (*node, error) {
 	n := &node{kind: nCall, pos: t.pos, lhs: left}
-	if !p.isOp(")") {
-		for {
-			var a *node
-			var err error
-			if p.isOp("?") {
-				a = &node{kind: nPlaceholder, pos: p.tok.pos}
-				if err := p.advance(false); err != nil {
-					return nil, err
-				}
-				n.kind = nPartial
-			} else if a, err = p.expression(0); err != nil {
-				return nil, err
-			}
-			n.items = append(n.items, a)
-			if !p.isOp(",") {
-				break
-			}
-			if err := p.advance(true); err != nil {
-				return nil, err
-			}
+	err := p.list(",", ")", false, func() error {
+		if p.isOp("?") {
+			n.items = append(n.items, &node{kind: nPlaceholder, pos: p.tok.pos})
+			n.kind = nPartial
+			return p.advance(false)
 		}
-	}
-	if err := p.expect(")", false); err != nil {
+		return p.item(&n.items)
+	})
+	if err != nil {
 		return nil, err
 	}
 	if left.kind == nPath && len(left.items) == 1 && left.items[0].kind == nName &&

@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -66,28 +67,62 @@ func FormatNumber(f float64) string {
 // Stringify renders v as JSON.stringify would, compactly. Undefined renders
 // as "undefined" (for error messages), functions as "".
 func Stringify(v Value) string {
-	var b strings.Builder
-	stringify(&b, v, "", "")
-	return b.String()
+	w := jsonWriter{topUndefined: "undefined"}
+	_ = w.write(v, "", 0)
+	return w.b.String()
 }
 
 // StringifyIndent renders v as JSON.stringify(v, null, indent) would.
 func StringifyIndent(v Value, indent string) string {
-	var b strings.Builder
-	stringify(&b, v, indent, "")
-	return b.String()
+	w := jsonWriter{indent: indent, topUndefined: "undefined"}
+	_ = w.write(v, "", 0)
+	return w.b.String()
 }
 
-func stringify(b *strings.Builder, v Value, indent, cur string) {
+// errTooDeep is returned by jsonWriter for documents nested deeper than
+// maxWriteDepth.
+var errTooDeep = errors.New("jsonata: document nested too deeply to print")
+
+// maxWriteDepth bounds the nesting jsonWriter follows.
+const maxWriteDepth = 10000
+
+// jsonWriter writes values as JSON.stringify does: undefined members of
+// objects are left out and undefined array elements print as null;
+// functions print as "".
+type jsonWriter struct {
+	b      strings.Builder
+	indent string
+	// number prints a number; nil means FormatNumber, with NaN and the
+	// infinities as null.
+	number func(float64) (string, error)
+	// topUndefined is what an undefined value on its own prints as.
+	topUndefined string
+}
+
+func (w *jsonWriter) write(v Value, cur string, depth int) error {
+	if depth > maxWriteDepth {
+		return errTooDeep
+	}
+	b := &w.b
 	switch x := v.(type) {
 	case nil:
-		b.WriteString("undefined")
+		if depth == 0 {
+			b.WriteString(w.topUndefined)
+		} else {
+			b.WriteString("null")
+		}
 	case nullType:
 		b.WriteString("null")
 	case bool:
 		b.WriteString(strconv.FormatBool(x))
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
+		if w.number != nil {
+			s, err := w.number(x)
+			if err != nil {
+				return err
+			}
+			b.WriteString(s)
+		} else if math.IsNaN(x) || math.IsInf(x, 0) {
 			b.WriteString("null")
 		} else {
 			b.WriteString(FormatNumber(x))
@@ -96,14 +131,13 @@ func stringify(b *strings.Builder, v Value, indent, cur string) {
 		b.Write(jsonvalue.AppendString(nil, x))
 	case *Sequence:
 		if len(x.Items) == 1 && !x.KeepSingleton {
-			stringify(b, x.Items[0], indent, cur)
-			return
+			return w.write(x.Items[0], cur, depth)
 		}
-		stringifyArray(b, x.Items, indent, cur)
+		return w.array(x.Items, cur, depth)
 	case []Value:
-		stringifyArray(b, x, indent, cur)
+		return w.array(x, cur, depth)
 	case *Object:
-		next := cur + indent
+		next := cur + w.indent
 		b.WriteByte('{')
 		first := true
 		for i := 0; i < x.Len(); i++ {
@@ -115,18 +149,20 @@ func stringify(b *strings.Builder, v Value, indent, cur string) {
 				b.WriteByte(',')
 			}
 			first = false
-			if indent != "" {
+			if w.indent != "" {
 				b.WriteByte('\n')
 				b.WriteString(next)
 			}
 			b.Write(jsonvalue.AppendString(nil, k))
 			b.WriteByte(':')
-			if indent != "" {
+			if w.indent != "" {
 				b.WriteByte(' ')
 			}
-			stringify(b, e, indent, next)
+			if err := w.write(e, next, depth+1); err != nil {
+				return err
+			}
 		}
-		if indent != "" && !first {
+		if w.indent != "" && !first {
 			b.WriteByte('\n')
 			b.WriteString(cur)
 		}
@@ -134,32 +170,33 @@ func stringify(b *strings.Builder, v Value, indent, cur string) {
 	default:
 		if IsFunction(v) {
 			b.WriteString(`""`)
-			return
+			return nil
 		}
 		b.WriteString("null")
 	}
+	return nil
 }
 
-func stringifyArray(b *strings.Builder, items []Value, indent, cur string) {
-	next := cur + indent
+func (w *jsonWriter) array(items []Value, cur string, depth int) error {
+	b := &w.b
+	next := cur + w.indent
 	b.WriteByte('[')
 	for i, e := range items {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		if indent != "" {
+		if w.indent != "" {
 			b.WriteByte('\n')
 			b.WriteString(next)
 		}
-		if e == nil {
-			b.WriteString("null")
-			continue
+		if err := w.write(e, next, depth+1); err != nil {
+			return err
 		}
-		stringify(b, e, indent, next)
 	}
-	if indent != "" && len(items) > 0 {
+	if w.indent != "" && len(items) > 0 {
 		b.WriteByte('\n')
 		b.WriteString(cur)
 	}
 	b.WriteByte(']')
+	return nil
 }
