@@ -126,7 +126,6 @@ func fnString(c *Call, args []Value) (Value, error) {
 	return w.b.String(), nil
 }
 
-
 // libToPrecision15 rounds f to 15 significant digits as JavaScript's
 // Number(f.toPrecision(15)) does: to the nearest, ties away from zero on
 // the exact binary value.
