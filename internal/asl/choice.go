@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/sluice-run/sluice/internal/asl/jsonpath"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
@@ -418,7 +416,7 @@ func (r *ChoiceRule) Match(env *jsonpath.Env) (bool, error) {
 		if !ok1 || !ok2 {
 			return false, nil
 		}
-		return compareResult(r.Op-OpStringEquals, compareUTF16(a, b)), nil
+		return compareResult(r.Op-OpStringEquals, jsonvalue.CompareUTF16(a, b)), nil
 	case OpNumericEquals, OpNumericLessThan, OpNumericGreaterThan, OpNumericLessThanEquals, OpNumericGreaterThanEquals:
 		a, ok1 := v.(jsonvalue.Number)
 		b, ok2 := operand.(jsonvalue.Number)
@@ -458,31 +456,6 @@ func compareResult(k Operator, c int) bool {
 		return c <= 0
 	}
 	return c >= 0
-}
-
-// compareUTF16 compares strings by UTF-16 code units, as Java does.
-func compareUTF16(a, b string) int {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] >= utf8.RuneSelf || b[i] >= utf8.RuneSelf {
-			return compareUnits(utf16.Encode([]rune(a[i:])), utf16.Encode([]rune(b[i:])))
-		}
-		if a[i] != b[i] {
-			if a[i] < b[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return len(a) - len(b)
-}
-
-func compareUnits(a, b []uint16) int {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] != b[i] {
-			return int(a[i]) - int(b[i])
-		}
-	}
-	return len(a) - len(b)
 }
 
 // globPart is a literal run of a StringMatches pattern, or a "*".

@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"unicode/utf8"
+
+	"github.com/sluice-run/sluice/internal/jsonvalue"
 )
 
 // This file holds JSONata's array functions: $count, $append, $reverse,
@@ -130,7 +131,7 @@ func fnSort(c *Call, args []Value) (Value, error) {
 		case allNum:
 			after = func(a, b Value) (bool, error) { return a.(float64) > b.(float64), nil }
 		case allStr:
-			after = func(a, b Value) (bool, error) { return libCompareUTF16(a.(string), b.(string)) > 0, nil }
+			after = func(a, b Value) (bool, error) { return jsonvalue.CompareUTF16(a.(string), b.(string)) > 0, nil }
 		default:
 			return nil, &Error{Code: "D3070", Position: c.Position, Token: "sort", Value: v}
 		}
@@ -187,46 +188,6 @@ func libJsTruthy(v Value) bool {
 		return x != ""
 	}
 	return true
-}
-
-// libCompareUTF16 orders strings by UTF-16 code units, as JavaScript's < and
-// > do.
-func libCompareUTF16(a, b string) int {
-	for a != "" && b != "" {
-		ra, na := utf8.DecodeRuneInString(a)
-		rb, nb := utf8.DecodeRuneInString(b)
-		if ra != rb {
-			ka, kb := libUtf16Key(ra), libUtf16Key(rb)
-			if ka != kb {
-				if ka < kb {
-					return -1
-				}
-				return 1
-			}
-			// Same leading code unit: a pair against a pair; compare the
-			// code points, which order as their low surrogates do.
-			if ra < rb {
-				return -1
-			}
-			return 1
-		}
-		a, b = a[na:], b[nb:]
-	}
-	switch {
-	case a == "" && b == "":
-		return 0
-	case a == "":
-		return -1
-	}
-	return 1
-}
-
-// libUtf16Key is the first UTF-16 code unit of r.
-func libUtf16Key(r rune) rune {
-	if r >= 0x10000 {
-		return 0xd800 + ((r - 0x10000) >> 10)
-	}
-	return r
 }
 
 // fnZip implements $zip: the i-th items of each array grouped, as long as

@@ -3,6 +3,8 @@ package jsonata
 import (
 	"math"
 	"sort"
+
+	"github.com/sluice-run/sluice/internal/jsonvalue"
 )
 
 // binary evaluates the infix operators.
@@ -167,7 +169,7 @@ func compare(n *node, op string, lhs, rhs Value) (Value, error) {
 		if !ok {
 			return nil, &Error{Code: "T2009", Position: n.pos, Token: op, Value: lhs, Value2: rhs}
 		}
-		c = compareStrings(l, r)
+		c = jsonvalue.CompareUTF16(l, r)
 	}
 	switch op {
 	case "<":
@@ -188,33 +190,6 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
-}
-
-// compareStrings orders strings by UTF-16 code units, as JavaScript does.
-func compareStrings(a, b string) int {
-	ua, ub := utf16Units(a), utf16Units(b)
-	for i := 0; i < len(ua) && i < len(ub); i++ {
-		if ua[i] != ub[i] {
-			if ua[i] < ub[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return len(ua) - len(ub)
-}
-
-func utf16Units(s string) []uint16 {
-	out := make([]uint16, 0, len(s))
-	for _, r := range s {
-		if r >= 0x10000 {
-			r -= 0x10000
-			out = append(out, uint16(0xD800+(r>>10)), uint16(0xDC00+(r&0x3FF)))
-		} else {
-			out = append(out, uint16(r))
-		}
-	}
-	return out
 }
 
 func rangeOp(n *node, lhs, rhs Value) (Value, error) {
@@ -373,7 +348,7 @@ func compareKeys(terms []sortTerm, a, b []Value, errp *error, pos int) int {
 				}
 				return 0
 			}
-			c = compareStrings(xv, yv)
+			c = jsonvalue.CompareUTF16(xv, yv)
 		}
 		if c == 0 {
 			continue

@@ -403,7 +403,7 @@ func evalRel(op relOp, l, r *vnode) (bool, error) {
 		case l.k == vNumber && r.k == vNumber:
 			c = compareNodes(l, r)
 		case l.k == vString && r.k == vString:
-			c = compareUTF16(l.s, r.s)
+			c = jsonvalue.CompareUTF16(l.s, r.s)
 		default:
 			return false, nil
 		}

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 )
@@ -298,47 +297,6 @@ func utf16Len(s string) int {
 		}
 	}
 	return n
-}
-
-// compareUTF16 compares a and b by UTF-16 code units, as Java's
-// String.compareTo does, and returns -1, 0 or 1.
-func compareUTF16(a, b string) int {
-	for a != "" && b != "" {
-		ra, na := utf8.DecodeRuneInString(a)
-		rb, nb := utf8.DecodeRuneInString(b)
-		if ra != rb {
-			ua, ub := firstUnit(ra), firstUnit(rb)
-			if ua != ub {
-				if ua < ub {
-					return -1
-				}
-				return 1
-			}
-			// Same high surrogate: compare the low ones.
-			_, la := utf16.EncodeRune(ra)
-			_, lb := utf16.EncodeRune(rb)
-			if la < lb {
-				return -1
-			}
-			return 1
-		}
-		a, b = a[na:], b[nb:]
-	}
-	switch {
-	case a == "" && b == "":
-		return 0
-	case a == "":
-		return -1
-	}
-	return 1
-}
-
-func firstUnit(r rune) rune {
-	if r >= 0x10000 {
-		hi, _ := utf16.EncodeRune(r)
-		return hi
-	}
-	return r
 }
 
 // javaUnescape resolves the backslash escapes Jayway accepts in quoted
