@@ -73,6 +73,8 @@ type thread struct {
 	vars   *scope
 	assign *assignment
 	varFn  func(string) (jsonvalue.Value, bool)
+	// catching is set while a catcher's Assign and Output are evaluated.
+	catching bool
 }
 
 // group tracks the branches of a Parallel state or the iterations of an
@@ -658,6 +660,13 @@ func (t *thread) fail(e stateError) { t.failWith(e, false) }
 // with States.Runtime.
 func (t *thread) failWith(e stateError, fromChildren bool) {
 	s := t.state
+	if t.catching {
+		// A catcher's own Assign or Output failed: the state fails with
+		// that, without consulting the retriers and catchers again.
+		t.catching = false
+		t.terminate(e)
+		return
+	}
 	if retryable(e.Error) {
 		for i, r := range s.Retry {
 			if !errorMatches(r.ErrorEquals, e.Error) {
@@ -692,6 +701,8 @@ func (t *thread) failWith(e stateError, fromChildren bool) {
 			}
 			errOut := errorOutput(e)
 			out := jsonvalue.Value(errOut)
+			t.catching = true
+			defer func() { t.catching = false }()
 			if s.IsJSONata() {
 				sv := statesVars{errorOutput: errOut}
 				if !t.prepareAssign(nil, c.JAssign, nil, sv) {
