@@ -399,7 +399,9 @@ func TestReplayIsDeterministic(t *testing.T) {
 	def := asl.MustParse(`{"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"U","Branches":[
 		{"StartAt":"T","States":{"T":{"Type":"Task",` + taskRes + `,"Retry":[{"ErrorEquals":["E"],"JitterStrategy":"FULL"}],"End":true}}},
 		{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3,"End":true}}}]},
-		"U":{"Type":"Pass","Parameters":{"u.$":"States.UUID()","r.$":"States.MathRandom(1, 1000)"},"End":true}}}`)
+		"U":{"Type":"Pass","Parameters":{"u.$":"States.UUID()","r.$":"States.MathRandom(1, 1000)"},"Next":"V"},
+		"V":{"Type":"Pass","QueryLanguage":"JSONata","Assign":{"id":"{% $uuid() %}"},"Output":{"r":"{% $random() %}","now":"{% $now() %}","prev":"{% $states.input %}"},"Next":"X"},
+		"X":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"id":"{% $id %}","v":"{% $states.input %}"},"End":true}}}`)
 	var inputs []interp.Input
 	var history []interp.Event
 	x, step := interp.Start(def, jsonvalue.MustParse(`{}`), opts())
