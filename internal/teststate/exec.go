@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluice-run/sluice/internal/asl"
 	"github.com/sluice-run/sluice/internal/asl/intrinsic"
+	"github.com/sluice-run/sluice/internal/asl/jsonata"
 	"github.com/sluice-run/sluice/internal/asl/jsonpath"
 	"github.com/sluice-run/sluice/internal/interp"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
@@ -73,6 +74,12 @@ type run struct {
 
 	resp Response
 	insp InspectionData
+
+	// vars are the workflow variables: the request's, then the state's
+	// assignments once it ends well; pending holds those assignments.
+	vars    *jsonvalue.Object
+	pending *jsonvalue.Object
+	conv    jsonata.Converter
 }
 
 // newRun sets up the test of t's state for request r.
@@ -90,6 +97,7 @@ func newRun(r *Request, t *target, p *prepared, invoke Invoke) *run {
 	if r.RawInput != nil {
 		x.input = doc{v: r.Input, raw: string(r.RawInput), hasRaw: true}
 	}
+	x.vars = p.variables
 	x.context = p.context
 	if x.context == nil {
 		x.context = x.defaultContext()
@@ -137,7 +145,7 @@ func (x *run) env(in jsonvalue.Value, item *mapItem) *jsonpath.Env {
 	if item != nil {
 		env.Context = item.context(x.context)
 	}
-	if vars := x.p.variables; vars != nil {
+	if vars := x.vars; vars != nil {
 		env.Var = func(name string) (jsonvalue.Value, bool) { return vars.Get(name) }
 	}
 	return env
@@ -243,6 +251,7 @@ func (x *run) leave(out doc) *stateError {
 
 // succeed ends the test successfully with out and the next state.
 func (x *run) succeed(out doc, next string) {
+	x.applyAssign()
 	x.resp.Status = StatusSucceeded
 	x.resp.Output = out.text()
 	x.resp.NextState = next
@@ -252,6 +261,20 @@ func (x *run) succeed(out doc, next string) {
 // leaves.
 func (x *run) finish(result doc) *stateError {
 	s := x.s
+	if s.IsJSONata() {
+		sv := statesVars{result: &result}
+		if e := x.prepareAssign(nil, s.JAssign, nil, sv); e != nil {
+			return e
+		}
+		out := result
+		if s.Output != nil {
+			var e *stateError
+			if out, e = x.evalJ(s.Output, sv); e != nil {
+				return e
+			}
+		}
+		return x.leave(out)
+	}
 	if s.ResultSelector != nil {
 		v, e := x.template(s.ResultSelector, result.v, nil)
 		if e != nil {
@@ -260,6 +283,9 @@ func (x *run) finish(result doc) *stateError {
 		result = val(v)
 	}
 	x.insp.AfterResultSelector = result.text()
+	if e := x.prepareAssign(s.Assign, nil, result.v, statesVars{}); e != nil {
+		return e
+	}
 	out, e := x.resultPath(s.ResultPath, result)
 	if e != nil {
 		return e
@@ -271,6 +297,19 @@ func (x *run) finish(result doc) *stateError {
 // runPass runs a Pass state.
 func (x *run) runPass() *stateError {
 	s := x.s
+	if s.IsJSONata() {
+		if e := x.prepareAssign(nil, s.JAssign, nil, statesVars{}); e != nil {
+			return e
+		}
+		out := x.input
+		if s.Output != nil {
+			var e *stateError
+			if out, e = x.evalJ(s.Output, statesVars{}); e != nil {
+				return e
+			}
+		}
+		return x.leave(out)
+	}
 	eff, e := x.inputPath()
 	if e != nil {
 		return e
@@ -298,6 +337,9 @@ func (x *run) runPass() *stateError {
 		x.insp.AfterParameters = eff.text()
 	}
 	x.insp.AfterResultSelector = result.text()
+	if e := x.prepareAssign(s.Assign, nil, result.v, statesVars{}); e != nil {
+		return e
+	}
 	out, e := x.resultPath(s.ResultPath, result)
 	if e != nil {
 		return e
@@ -308,6 +350,13 @@ func (x *run) runPass() *stateError {
 
 // runSucceed runs a Succeed state.
 func (x *run) runSucceed() *stateError {
+	if x.s.Output != nil {
+		out, e := x.evalJ(x.s.Output, statesVars{})
+		if e != nil {
+			return e
+		}
+		return x.leave(out)
+	}
 	eff, e := x.inputPath()
 	if e != nil {
 		return e
@@ -327,6 +376,27 @@ func (x *run) runFail() *stateError {
 	}
 	if s.Cause != nil {
 		e.Cause, e.HasCause = *s.Cause, true
+	}
+	for _, f := range []struct {
+		tmpl  *asl.JTemplate
+		name  string
+		dst   *string
+		isSet *bool
+	}{{s.JError, "Error", &e.Error, &e.HasError}, {s.JCause, "Cause", &e.Cause, &e.HasCause}} {
+		if f.tmpl == nil {
+			continue
+		}
+		v, ee := x.evalJ(f.tmpl, statesVars{})
+		if ee != nil {
+			x.fail(ee)
+			return nil
+		}
+		str, ok := v.v.(string)
+		if !ok {
+			x.fail(queryError("The %s field must evaluate to a string but was: %s", f.name, v.text()))
+			return nil
+		}
+		*f.dst, *f.isSet = str, true
 	}
 	for _, f := range []struct {
 		expr  *asl.Expr
@@ -359,16 +429,31 @@ func (x *run) runChoice() *stateError {
 	if e != nil {
 		return e
 	}
-	x.insp.AfterInputPath = eff.text()
-	env := x.env(eff.v, nil)
+	if !s.IsJSONata() {
+		x.insp.AfterInputPath = eff.text()
+	}
 	next := ""
+	var rule *asl.ChoiceRule
 	for _, r := range s.Choices {
-		m, err := r.Match(env)
-		if err != nil {
-			return evalError(err)
+		var m bool
+		if s.IsJSONata() {
+			v, e := x.evalJ(r.Condition, statesVars{})
+			if e != nil {
+				return e
+			}
+			b, isBool := v.v.(bool)
+			if !isBool {
+				return queryError("The Condition field must evaluate to a boolean but was: %s", v.text())
+			}
+			m = b
+		} else {
+			var err error
+			if m, err = r.Match(x.env(eff.v, nil)); err != nil {
+				return evalError(err)
+			}
 		}
 		if m {
-			next = r.Next
+			next, rule = r.Next, r
 			break
 		}
 	}
@@ -377,6 +462,27 @@ func (x *run) runChoice() *stateError {
 	}
 	if next == "" {
 		return newError(errNoChoiceMatched, "No Matches!")
+	}
+	// A matched rule's Assign and Output take precedence over the state's.
+	jpAssign, jaAssign, output := s.Assign, s.JAssign, s.Output
+	if rule != nil {
+		if rule.Assign != nil || rule.JAssign != nil {
+			jpAssign, jaAssign = rule.Assign, rule.JAssign
+		}
+		if rule.Output != nil {
+			output = rule.Output
+		}
+	}
+	if e := x.prepareAssign(jpAssign, jaAssign, eff.v, statesVars{}); e != nil {
+		return e
+	}
+	if output != nil {
+		out, e := x.evalJ(output, statesVars{})
+		if e != nil {
+			return e
+		}
+		x.succeed(out, next)
+		return nil
 	}
 	out, e := x.outputPath(eff)
 	if e != nil {
@@ -394,8 +500,28 @@ func (x *run) runWait() *stateError {
 	if e != nil {
 		return e
 	}
-	x.insp.AfterInputPath = eff.text()
+	if !s.IsJSONata() {
+		x.insp.AfterInputPath = eff.text()
+	}
 	switch {
+	case s.JSeconds != nil:
+		v, e := x.evalJ(s.JSeconds, statesVars{})
+		if e != nil {
+			return e
+		}
+		n, isNum := v.v.(jsonvalue.Number)
+		if secs, isInt := n.Int64(); !isNum || !isInt || secs < 0 {
+			return queryError("The Seconds field must be a non-negative integer but was: %s", v.text())
+		}
+	case s.JTimestamp != nil:
+		v, e := x.evalJ(s.JTimestamp, statesVars{})
+		if e != nil {
+			return e
+		}
+		str, isStr := v.v.(string)
+		if _, perr := asl.ParseTimestamp(str); !isStr || perr != nil {
+			return queryError("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s", valueText(v.v))
+		}
 	case s.SecondsPath != nil:
 		v, err := s.SecondsPath.Eval(x.env(eff.v, nil))
 		if err != nil {
@@ -418,6 +544,16 @@ func (x *run) runWait() *stateError {
 		if _, perr := asl.ParseTimestamp(str); !isStr || perr != nil {
 			return newError(asl.ErrRuntime, fmt.Sprintf("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s", s.TimestampPath, valueText(v)))
 		}
+	}
+	if e := x.prepareAssign(s.Assign, s.JAssign, eff.v, statesVars{}); e != nil {
+		return e
+	}
+	if s.Output != nil {
+		out, e := x.evalJ(s.Output, statesVars{})
+		if e != nil {
+			return e
+		}
+		return x.leave(out)
 	}
 	return x.leave(eff)
 }
@@ -446,17 +582,37 @@ func (x *run) runTask(ctx context.Context) (*stateError, error) {
 		}
 		eff = val(v)
 	}
-	x.insp.AfterParameters = eff.text()
+	if s.IsJSONata() {
+		x.insp.AfterInputPath = ""
+		if s.Arguments != nil {
+			if eff, e = x.evalJ(s.Arguments, statesVars{}); e != nil {
+				return e, nil
+			}
+		}
+		x.insp.AfterArguments = eff.text()
+	} else {
+		x.insp.AfterParameters = eff.text()
+	}
 	if e := x.checkSize(eff); e != nil {
 		return e, nil
 	}
 	timeout := s.TimeoutSeconds
+	if s.JTimeoutSeconds != nil {
+		if timeout, e = x.jsonataPositiveInt(s.JTimeoutSeconds, "TimeoutSeconds"); e != nil {
+			return e, nil
+		}
+	}
 	if s.TimeoutSecondsPath != nil {
 		if timeout, e = x.positivePathInt(s.TimeoutSecondsPath, "TimeoutSecondsPath"); e != nil {
 			return e, nil
 		}
 	}
 	heartbeat := s.HeartbeatSeconds
+	if s.JHeartbeatSeconds != nil {
+		if heartbeat, e = x.jsonataPositiveInt(s.JHeartbeatSeconds, "HeartbeatSeconds"); e != nil {
+			return e, nil
+		}
+	}
 	if s.HeartbeatSecondsPath != nil {
 		if heartbeat, e = x.positivePathInt(s.HeartbeatSecondsPath, "HeartbeatSecondsPath"); e != nil {
 			return e, nil
@@ -480,6 +636,21 @@ func (x *run) runTask(ctx context.Context) (*stateError, error) {
 	}
 	x.insp.Result = result.text()
 	return x.finish(result), nil
+}
+
+// jsonataPositiveInt evaluates TimeoutSeconds or HeartbeatSeconds given
+// as a JSONata expression.
+func (x *run) jsonataPositiveInt(t *asl.JTemplate, field string) (int64, *stateError) {
+	v, e := x.evalJ(t, statesVars{})
+	if e != nil {
+		return 0, e
+	}
+	n, ok := v.v.(jsonvalue.Number)
+	i, isInt := n.Int64()
+	if !ok || !isInt || i <= 0 {
+		return 0, queryError("The %s field must be a positive integer but was: %s", field, v.text())
+	}
+	return i, nil
 }
 
 // positivePathInt reads TimeoutSecondsPath or HeartbeatSecondsPath.
@@ -555,7 +726,17 @@ func (x *run) runParallel() *stateError {
 		}
 		eff = val(v)
 	}
-	x.insp.AfterParameters = eff.text()
+	if s.IsJSONata() {
+		x.insp.AfterInputPath = ""
+		if s.Arguments != nil {
+			if eff, e = x.evalJ(s.Arguments, statesVars{}); e != nil {
+				return e
+			}
+		}
+		x.insp.AfterArguments = eff.text()
+	} else {
+		x.insp.AfterParameters = eff.text()
+	}
 	if e := x.checkSize(eff); e != nil {
 		return e
 	}
@@ -588,13 +769,16 @@ func (x *run) handle(e *stateError) {
 			if !errorMatches(c.ErrorEquals, e.Error) {
 				continue
 			}
-			out, e2 := x.resultPath(c.ResultPath, val(errorOutput(e)))
+			errOut := errorOutput(e)
+			out, e2 := x.catchOutput(c, errOut)
 			if e2 != nil {
-				// A catcher whose ResultPath cannot be applied fails the
-				// state; the new error is not caught again.
+				// A catcher whose ResultPath, Assign or Output cannot be
+				// applied fails the state; the new error is not caught
+				// again.
 				x.fail(e2)
 				return
 			}
+			x.applyAssign()
 			x.details().CatchIndex = intPtr(i)
 			x.resp.Status = StatusCaughtError
 			x.resp.Output = out.text()
@@ -604,6 +788,25 @@ func (x *run) handle(e *stateError) {
 		}
 	}
 	x.fail(e)
+}
+
+// catchOutput is what a catcher passes on: its Output or ResultPath
+// applied to the error output, after preparing its Assign.
+func (x *run) catchOutput(c *asl.Catcher, errOut *jsonvalue.Object) (doc, *stateError) {
+	if x.s.IsJSONata() {
+		sv := statesVars{errorOutput: errOut}
+		if e := x.prepareAssign(nil, c.JAssign, nil, sv); e != nil {
+			return doc{}, e
+		}
+		if c.Output != nil {
+			return x.evalJ(c.Output, sv)
+		}
+		return val(errOut), nil
+	}
+	if e := x.prepareAssign(c.Assign, nil, errOut, statesVars{}); e != nil {
+		return doc{}, e
+	}
+	return x.resultPath(c.ResultPath, val(errOut))
 }
 
 // fail ends the test with e as the state's failure.

@@ -26,11 +26,11 @@ func prepare(r *Request, t *target) (*prepared, error) {
 	p := &prepared{}
 	m := r.Mock
 	switch {
-	case s.IsJSONata() || usesAssign(s):
-		// The interpreter runs JSONata states and workflow variables;
+	case s.Type == asl.TypeMap && (s.IsJSONata() || usesAssign(s)):
+		// The interpreter runs JSONata Map states and their variables;
 		// TestState's own runner does not yet, and says so rather than
 		// run the state wrongly.
-		return nil, &Error{Code: CodeInvalidDefinition, Message: "Sluice's TestState does not run JSONata states or Assign yet; run the state in a state machine (sluice run) instead"}
+		return nil, &Error{Code: CodeInvalidDefinition, Message: "Sluice's TestState does not run JSONata or Assign in Map states yet; run the state in a state machine (sluice run) instead"}
 	case m == nil && (s.Type == asl.TypeMap || s.Type == asl.TypeParallel):
 		return nil, &Error{Code: CodeInvalidDefinition, Message: "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]"}
 	case m == nil && s.Type == asl.TypeTask && needsMock(s.Resource):

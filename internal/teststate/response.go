@@ -88,7 +88,7 @@ func (x *run) response() *Response {
 	switch x.req.InspectionLevel {
 	case LevelDebug, LevelTrace:
 		insp := x.insp
-		if v := x.p.variables; v != nil && v.Len() > 0 {
+		if v := x.vars; v != nil && v.Len() > 0 {
 			insp.Variables = jsonvalue.Marshal(v)
 		}
 		if x.req.InspectionLevel == LevelTrace {

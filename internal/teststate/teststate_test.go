@@ -453,8 +453,8 @@ func TestRequestErrors(t *testing.T) {
 		{"machine without state name", Request{Definition: machine}, CodeInvalidDefinition, "", 0},
 		{"not JSON", Request{Definition: []byte(`{"Type":`)}, CodeInvalidDefinition, "", 1},
 		{"empty", Request{Definition: nil}, CodeInvalidDefinition, "Invalid State Machine Definition: 'MISSING_DESCRIPTION: Received a null or empty workflow input at null'", 1},
-		{"jsonata", Request{Definition: []byte(`{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $states.input %}","End":true}`)}, CodeInvalidDefinition, "Sluice's TestState does not run JSONata states or Assign yet; run the state in a state machine (sluice run) instead", 0},
-		{"assign", Request{Definition: []byte(`{"Type":"Pass","Assign":{"x":1},"End":true}`)}, CodeInvalidDefinition, "Sluice's TestState does not run JSONata states or Assign yet; run the state in a state machine (sluice run) instead", 0},
+		{"jsonata map", Request{Definition: []byte(`{"Type":"Map","QueryLanguage":"JSONata","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Succeed"}}},"End":true}`),
+			Mock: &Mock{Result: strPtr(`[]`)}}, CodeInvalidDefinition, "Sluice's TestState does not run JSONata or Assign in Map states yet; run the state in a state machine (sluice run) instead", 0},
 		{"missing next target in machine", Request{Definition: []byte(`{"StartAt":"T","States":{"T":{"Type":"Pass","Next":"Missing"}}}`), StateName: "T"}, CodeInvalidDefinition, "", 0},
 		{"variables not an object", Request{Definition: pass, Variables: jsonvalue.MustParse(`[1]`)}, CodeValidation, "", 0},
 		{"context without mock", Request{Definition: pass, Context: jsonvalue.MustParse(`{}`)}, CodeValidation, "", 0},
@@ -605,3 +605,32 @@ func FuzzRun(f *testing.F) {
 		resp.AppendJSON(nil)
 	})
 }
+
+// TestJSONataAndVariables runs JSONata states and Assign through
+// TestState: outputs, the variables the inspection data reports after the
+// state, catchers and evaluation errors.
+func TestJSONataAndVariables(t *testing.T) {
+	t.Parallel()
+	in := jsonvalue.MustParse(helloInput)
+	runCases(t, []testCase{
+		{name: "jsonata pass", req: Request{Definition: []byte(`{"Type":"Pass","QueryLanguage":"JSONata","Assign":{"n":"{% $length($states.input.Value) %}"},"Output":{"v":"{% $lowercase($states.input.Value) %}","old":"{% $n %}"},"End":true}`),
+			Input: in, Variables: jsonvalue.MustParse(`{"n":1}`), InspectionLevel: LevelDebug},
+			want: `{"output":"{\"v\":\"helloworld\",\"old\":1}","inspectionData":{"input":"{\"Value\":\"HelloWorld\"}","variables":"{\"n\":10}"},"status":"SUCCEEDED"}`},
+		{name: "jsonpath assign", req: Request{Definition: []byte(`{"Type":"Pass","Result":{"a":5},"Assign":{"v.$":"$.a","k":"lit"},"End":true}`),
+			Input: in, InspectionLevel: LevelDebug},
+			want: `{"output":"{\"a\":5}","inspectionData":{"input":"{\"Value\":\"HelloWorld\"}","result":"{\"a\":5}","afterResultSelector":"{\"a\":5}","afterResultPath":"{\"a\":5}","variables":"{\"v\":5,\"k\":\"lit\"}"},"status":"SUCCEEDED"}`},
+		{name: "jsonata choice rule output", req: Request{Definition: []byte(`{"Type":"Choice","QueryLanguage":"JSONata","Choices":[{"Condition":"{% $states.input.Value = 'HelloWorld' %}","Output":"yes","Next":"Y"}],"Default":"N"}`),
+			Input: in},
+			want: `{"output":"\"yes\"","nextState":"Y","status":"SUCCEEDED"}`},
+		{name: "jsonata task arguments and output", req: Request{Definition: []byte(`{"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"p":"{% $states.input.Value %}"},"Output":{"got":"{% $states.result.r %}"},"End":true}`),
+			Input: in, Mock: &Mock{Result: strPtr(`{"r":42}`)}, InspectionLevel: LevelDebug},
+			want: `{"output":"{\"got\":42}","inspectionData":{"input":"{\"Value\":\"HelloWorld\"}","afterArguments":"{\"p\":\"HelloWorld\"}","result":"{\"r\":42}"},"status":"SUCCEEDED"}`},
+		{name: "jsonata catcher", req: Request{Definition: []byte(`{"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["States.ALL"],"Assign":{"e":"{% $states.errorOutput.Error %}"},"Output":{"c":"{% $states.errorOutput.Cause %}"},"Next":"H"}],"End":true}`),
+			Input: in, Mock: &Mock{ErrorOutput: &MockErrorOutput{Error: "Boom", Cause: "bad"}}, InspectionLevel: LevelDebug},
+			want: `{"output":"{\"c\":\"bad\"}","error":"Boom","cause":"bad","inspectionData":{"input":"{\"Value\":\"HelloWorld\"}","afterArguments":"{\"Value\":\"HelloWorld\"}","variables":"{\"e\":\"Boom\"}","errorDetails":{"catchIndex":0}},"nextState":"H","status":"CAUGHT_ERROR"}`},
+		{name: "jsonata undefined", req: Request{Definition: []byte(`{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $nope %}","End":true}`), Input: in},
+			want: `{"error":"States.QueryEvaluationError","cause":"The JSONata expression '$nope' specified for the field 'Output' returned nothing (undefined).","status":"FAILED"}`},
+	})
+}
+
+func strPtr(s string) *string { return &s }
