@@ -488,18 +488,22 @@ func (t *thread) runChoice() {
 		t.fail(newError("States.NoChoiceMatched", "No Matches!"))
 		return
 	}
-	// A matched rule's Assign and Output take precedence over the state's.
-	jpAssign, jaAssign, output := s.Assign, s.JAssign, s.Output
-	if rule != nil {
-		if rule.Assign != nil || rule.JAssign != nil {
-			jpAssign, jaAssign = rule.Assign, rule.JAssign
-		}
-		if rule.Output != nil {
-			output = rule.Output
-		}
+	// The state's Assign applies whichever way the state goes; a matched
+	// rule's Assign adds to it (winning for the same name), and its Output
+	// takes the place of the state's.
+	output := s.Output
+	if rule != nil && rule.Output != nil {
+		output = rule.Output
 	}
-	if !t.prepareAssign(jpAssign, jaAssign, eff, statesVars{}) {
+	if !t.prepareAssign(s.Assign, s.JAssign, eff, statesVars{}) {
 		return
+	}
+	if rule != nil && (rule.Assign != nil || rule.JAssign != nil) {
+		stateLevel := t.assign
+		if !t.prepareAssign(rule.Assign, rule.JAssign, eff, statesVars{}) {
+			return
+		}
+		t.assign = stateLevel.merge(t.assign)
 	}
 	if output != nil {
 		out, ok := t.evalJSONata(output, statesVars{})

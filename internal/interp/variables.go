@@ -3,6 +3,7 @@ package interp
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/sluice-run/sluice/internal/asl"
 	"github.com/sluice-run/sluice/internal/asl/jsonata"
@@ -177,6 +178,26 @@ func (t *thread) prepareAssign(jp *asl.Template, ja *asl.JTemplate, in jsonvalue
 	}
 	t.assign = a
 	return true
+}
+
+// merge returns a followed by b: b's values win for names both assign.
+func (a *assignment) merge(b *assignment) *assignment {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	out := &assignment{}
+	for i, name := range a.names {
+		if !slices.Contains(b.names, name) {
+			out.names = append(out.names, name)
+			out.vals = append(out.vals, a.vals[i])
+		}
+	}
+	out.names = append(out.names, b.names...)
+	out.vals = append(out.vals, b.vals...)
+	return out
 }
 
 // applyAssign stores the prepared assignment and returns it for the

@@ -463,18 +463,29 @@ func (x *run) runChoice() *stateError {
 	if next == "" {
 		return newError(errNoChoiceMatched, "No Matches!")
 	}
-	// A matched rule's Assign and Output take precedence over the state's.
-	jpAssign, jaAssign, output := s.Assign, s.JAssign, s.Output
-	if rule != nil {
-		if rule.Assign != nil || rule.JAssign != nil {
-			jpAssign, jaAssign = rule.Assign, rule.JAssign
-		}
-		if rule.Output != nil {
-			output = rule.Output
-		}
+	// The state's Assign applies whichever way the state goes; a matched
+	// rule's Assign adds to it (winning for the same name), and its Output
+	// takes the place of the state's.
+	output := s.Output
+	if rule != nil && rule.Output != nil {
+		output = rule.Output
 	}
-	if e := x.prepareAssign(jpAssign, jaAssign, eff.v, statesVars{}); e != nil {
+	if e := x.prepareAssign(s.Assign, s.JAssign, eff.v, statesVars{}); e != nil {
 		return e
+	}
+	if rule != nil && (rule.Assign != nil || rule.JAssign != nil) {
+		stateLevel := x.pending
+		if e := x.prepareAssign(rule.Assign, rule.JAssign, eff.v, statesVars{}); e != nil {
+			return e
+		}
+		if stateLevel != nil {
+			merged := stateLevel.Clone()
+			for i := 0; x.pending != nil && i < x.pending.Len(); i++ {
+				k, v := x.pending.At(i)
+				merged.Set(k, v)
+			}
+			x.pending = merged
+		}
 	}
 	if output != nil {
 		out, e := x.evalJ(output, statesVars{})
