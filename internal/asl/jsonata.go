@@ -127,12 +127,6 @@ func (p *parser) compileJNode(v jsonvalue.Value, ptr, field string) jnode {
 	return jnode{lit: v, static: true}
 }
 
-// IsStatic reports whether the template holds no expression.
-func (t *JTemplate) IsStatic() bool { return t.root.static }
-
-// Literal returns the value of a template without expressions.
-func (t *JTemplate) Literal() jsonvalue.Value { return t.root.lit }
-
 // Eval builds the template's value. Failures are *EvalError with
 // States.QueryEvaluationError.
 func (t *JTemplate) Eval(env *JEnv) (jsonvalue.Value, error) {

@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 
@@ -213,10 +212,4 @@ func (t *thread) applyAssign() *assignment {
 		sc.vars[name] = &variable{v: a.vals[i]}
 	}
 	return a
-}
-
-// isQueryError reports whether err is a JSONata evaluation failure.
-func isQueryError(err error) bool {
-	var ee *asl.EvalError
-	return errors.As(err, &ee) && ee.Name == asl.ErrQueryEvaluation
 }
