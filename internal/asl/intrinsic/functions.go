@@ -718,6 +718,12 @@ func uuid4(rnd Random) string {
 		b[i] = byte(hi >> (56 - 8*i))
 		b[8+i] = byte(lo >> (56 - 8*i))
 	}
+	return FormatUUID4(b)
+}
+
+// FormatUUID4 sets the version (4) and variant bits of 16 random bytes and
+// returns them as a UUID in its canonical lower-case form.
+func FormatUUID4(b [16]byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	var out [36]byte

@@ -12,6 +12,8 @@ import (
 	"strconv"
 
 	"github.com/sluice-run/sluice/internal/jsonvalue"
+
+	"github.com/sluice-run/sluice/internal/asl/intrinsic"
 )
 
 // StepFunctions holds the functions AWS Step Functions adds to JSONata
@@ -245,19 +247,7 @@ func sfnUUID(c *Call, args []Value) (Value, error) {
 		b[i+2] = byte(u >> 8)
 		b[i+3] = byte(u)
 	}
-	b[6] = b[6]&0x0f | 0x40 // version 4
-	b[8] = b[8]&0x3f | 0x80 // variant 10
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:36], b[10:16])
-	return string(out[:]), nil
+	return intrinsic.FormatUUID4(b), nil
 }
 
 // sfnParse implements $parse(json): the value a JSON text stands for, as
