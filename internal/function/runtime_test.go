@@ -22,7 +22,7 @@ func TestManagedRuntimes(t *testing.T) {
 	}
 	tests := []struct {
 		name, runtime, interp, file, code, handler, event string
-		check                                            func(t *testing.T, r *Result)
+		check                                             func(t *testing.T, r *Result)
 	}{
 		{"python", "python3.12", "python3", "app.py",
 			"import os\ndef handler(event, context):\n    return {'sum': event['a'] + event['b'], 'fn': context.function_name, 'req': context.aws_request_id, 'left': context.get_remaining_time_in_millis() > 0}\n",
