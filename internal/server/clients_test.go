@@ -38,6 +38,7 @@ func TestClients(t *testing.T) {
 			return []string{"python3", "testdata/clients/events_boto3.py", "--endpoint", url}
 		}},
 		{"events-cli", awsCLI, func(url string) []string { return []string{"bash", "testdata/clients/events_cli.sh", url} }},
+		{"lambda-cli", awsCLI, func(url string) []string { return []string{"bash", "testdata/clients/lambda_cli.sh", url} }},
 	}
 	for _, s := range scripts {
 		t.Run(s.name, func(t *testing.T) {

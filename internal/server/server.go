@@ -22,6 +22,7 @@ import (
 	"github.com/sluice-run/sluice/internal/bus"
 	"github.com/sluice-run/sluice/internal/deadletter"
 	"github.com/sluice-run/sluice/internal/httptask"
+	"github.com/sluice-run/sluice/internal/lambda"
 	"github.com/sluice-run/sluice/internal/metrics"
 	"github.com/sluice-run/sluice/internal/runtime"
 	"github.com/sluice-run/sluice/internal/scheduler"
@@ -59,6 +60,7 @@ type Server struct {
 	sfn      *sfn.Service
 	bus      *bus.Service
 	sched    *scheduler.Service
+	lambda   *lambda.Service
 	registry *metrics.Registry
 	apiLat   *metrics.Histogram
 	http     *http.Server
@@ -100,6 +102,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: open store: %w", err)
 	}
 	res := &runtime.Resources{}
+	fns, err := lambda.New(lambda.Config{Store: st, Account: cfg.Account, Region: cfg.Region, Dir: filepath.Join(cfg.DataDir, "lambda"), Logger: cfg.Logger})
+	if err != nil {
+		st.Close()
+		unlock(lock)
+		return nil, fmt.Errorf("server: start functions: %w", err)
+	}
+	fns.Register(res)
 	inv := &httptask.Invoker{Region: cfg.Region}
 	res.Register("arn:aws:states:::http:invoke", func(ctx context.Context, t *runtime.Task) runtime.Result {
 		out, fail := inv.Invoke(ctx, t.Request.Parameters)
@@ -112,7 +121,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		unlock(lock)
 		return nil, fmt.Errorf("server: start engine: %w", err)
 	}
-	s := &Server{lock: lock, cfg: cfg, log: cfg.Logger, st: st, engine: eng, registry: &metrics.Registry{}, done: make(chan struct{})}
+	s := &Server{lock: lock, cfg: cfg, log: cfg.Logger, st: st, engine: eng, lambda: fns, registry: &metrics.Registry{}, done: make(chan struct{})}
 	s.sfn = sfn.New(st, eng, cfg.Account)
 	s.sfn.Register(res)
 	s.bus, err = bus.New(ctx, bus.Config{Store: st, Account: cfg.Account, Region: cfg.Region, Logger: cfg.Logger, StateMachines: s.sfn,
@@ -194,6 +203,9 @@ func (s *Server) shutdown(ctx context.Context) error {
 	if err := s.engine.Close(ctx); err != nil && first == nil {
 		first = err
 	}
+	if err := s.lambda.Close(ctx); err != nil && first == nil {
+		first = err
+	}
 	if err := s.st.Close(); err != nil && first == nil {
 		first = err
 	}
@@ -225,6 +237,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h, op := s.bus.IngestHandler(r.URL.Path); h != nil {
 		start := time.Now()
 		h(w, r)
+		s.apiLat.Observe(op, time.Since(start).Seconds())
+		return
+	}
+	if op, ok := lambda.Route(r); ok {
+		start := time.Now()
+		s.lambda.ServeHTTP(w, r)
 		s.apiLat.Observe(op, time.Since(start).Seconds())
 		return
 	}

@@ -1,0 +1,144 @@
+package server_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/sluice-run/sluice/internal/server/servertest"
+)
+
+// zipOf builds a zip of the given files.
+func zipOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func lambdaError(t *testing.T, err error, code, msgPart string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("want %s, got %v", code, err)
+	}
+	if ae.ErrorCode() != code || !strings.Contains(ae.ErrorMessage(), msgPart) {
+		t.Errorf("got %s: %s; want %s containing %q", ae.ErrorCode(), ae.ErrorMessage(), code, msgPart)
+	}
+}
+
+// TestLambdaAPI creates, invokes, updates and deletes a Python function
+// with the Go SDK, and runs it from a state machine.
+func TestLambdaAPI(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	srv := servertest.Start(t)
+	c := servertest.Lambda(srv)
+	ctx := context.Background()
+	code := zipOf(t, map[string]string{"app.py": "def handler(event, context):\n    if event.get('fail'):\n        raise ValueError('asked to fail')\n    return {'greeting': 'hello ' + event.get('name', 'world'), 'fn': context.function_name}\n"})
+	created, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("greeter"), Runtime: ltypes.RuntimePython312, Handler: aws.String("app.handler"),
+		Role: aws.String("arn:aws:iam::000000000000:role/lambda"), Code: &ltypes.FunctionCode{ZipFile: code},
+		Environment: &ltypes.Environment{Variables: map[string]string{"MODE": "test"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *created.FunctionArn != "arn:aws:lambda:us-east-1:000000000000:function:greeter" || created.State != ltypes.StateActive ||
+		*created.Timeout != 3 || *created.MemorySize != 128 || created.CodeSize != int64(len(code)) {
+		t.Errorf("created: %+v", created)
+	}
+	_, err = c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("greeter"), Runtime: ltypes.RuntimePython312,
+		Handler: aws.String("app.handler"), Role: aws.String("arn:aws:iam::000000000000:role/lambda"), Code: &ltypes.FunctionCode{ZipFile: code}})
+	lambdaError(t, err, "ResourceConflictException", "Function already exist: greeter")
+	_, err = c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("reserved"), Runtime: ltypes.RuntimePython312,
+		Handler: aws.String("app.handler"), Role: aws.String("arn:aws:iam::000000000000:role/lambda"), Code: &ltypes.FunctionCode{ZipFile: code},
+		Environment: &ltypes.Environment{Variables: map[string]string{"AWS_REGION": "x"}}})
+	lambdaError(t, err, "InvalidParameterValueException", "Reserved keys used in this request: AWS_REGION")
+
+	out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("greeter"), Payload: []byte(`{"name":"Ada"}`), LogType: ltypes.LogTypeTail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.StatusCode != 200 || out.FunctionError != nil || string(out.Payload) != `{"greeting": "hello Ada", "fn": "greeter"}` {
+		t.Errorf("invoke: %d %v %s", out.StatusCode, out.FunctionError, out.Payload)
+	}
+	out, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("greeter"), Payload: []byte(`{"fail":true}`)})
+	if err != nil || aws.ToString(out.FunctionError) != "Unhandled" || !strings.Contains(string(out.Payload), `"errorType": "ValueError"`) {
+		t.Errorf("failing invoke: %v %v %s", err, out.FunctionError, out.Payload)
+	}
+	_, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("nope")})
+	lambdaError(t, err, "ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope")
+
+	upd, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("greeter"), Timeout: aws.Int32(10)})
+	if err != nil || *upd.Timeout != 10 || *upd.RevisionId == *created.RevisionId {
+		t.Fatalf("update configuration: %+v %v", upd, err)
+	}
+	code2 := zipOf(t, map[string]string{"app.py": "def handler(event, context):\n    return 'v2'\n"})
+	if _, err := c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("greeter"), ZipFile: code2}); err != nil {
+		t.Fatal(err)
+	}
+	out, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("greeter")})
+	if err != nil || string(out.Payload) != `"v2"` {
+		t.Errorf("after the code update: %v %s", err, out.Payload)
+	}
+	got, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("arn:aws:lambda:us-east-1:000000000000:function:greeter")})
+	if err != nil || *got.Configuration.Handler != "app.handler" || got.Configuration.Environment.Variables["MODE"] != "test" {
+		t.Errorf("get: %+v %v", got, err)
+	}
+	list, err := c.ListFunctions(ctx, &lambda.ListFunctionsInput{})
+	if err != nil || len(list.Functions) != 1 {
+		t.Errorf("list: %+v %v", list, err)
+	}
+
+	// A state machine calls the function both ways.
+	s := servertest.SFN(srv)
+	fnArn := *created.FunctionArn
+	arn := createSM(t, s, "calls-lambda", fmt.Sprintf(`{"StartAt":"Direct","States":{
+		"Direct":{"Type":"Task","Resource":%q,"ResultPath":"$.direct","Next":"Invoke"},
+		"Invoke":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"greeter","Payload.$":"$"},"ResultSelector":{"p.$":"$.Payload","code.$":"$.StatusCode"},"End":true}}}`, fnArn))
+	d := wait(t, s, start(t, s, arn, `{}`))
+	if d.Status != types.ExecutionStatusSucceeded || *d.Output != `{"p":"v2","code":200}` {
+		t.Errorf("state machine: %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
+	}
+	// A function error fails the task with the function's error type.
+	if _, err := c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("greeter"), ZipFile: code}); err != nil {
+		t.Fatal(err)
+	}
+	failArn := createSM(t, s, "lambda-fails", fmt.Sprintf(`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":%q,"End":true}}}`, fnArn))
+	d = wait(t, s, start(t, s, failArn, `{"fail":true}`))
+	if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "ValueError" || !strings.Contains(aws.ToString(d.Cause), "asked to fail") {
+		t.Errorf("failing function: %s %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+
+	if _, err := c.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String("greeter")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("greeter")})
+	lambdaError(t, err, "ResourceNotFoundException", "Function not found")
+}
