@@ -36,6 +36,12 @@ type StateMachineStarter interface {
 	StartForTarget(ctx context.Context, stateMachineArn, name string, input []byte) (executionArn string, err error)
 }
 
+// FunctionInvoker runs a Lambda function for a target; *lambda.Service
+// implements it.
+type FunctionInvoker interface {
+	InvokeForTarget(ctx context.Context, functionArn string, payload []byte) error
+}
+
 // Config configures the service.
 type Config struct {
 	Store   store.Store
@@ -44,6 +50,9 @@ type Config struct {
 	Logger  *slog.Logger
 	// StateMachines starts executions for state machine targets.
 	StateMachines StateMachineStarter
+	// Functions runs functions for Lambda targets; nil makes such
+	// deliveries fail.
+	Functions FunctionInvoker
 	// HTTPClient calls API destinations; nil means a client with a
 	// 5-second timeout, as EventBridge gives API destinations.
 	HTTPClient *http.Client

@@ -23,6 +23,7 @@ const (
 	targetStateMachine targetKind = iota + 1
 	targetBus
 	targetAPIDestination
+	targetFunction
 )
 
 // ErrTargetNotSupported: Sluice cannot deliver to this kind of ARN yet.
@@ -41,8 +42,10 @@ func kindOf(arn string) (targetKind, error) {
 		return targetBus, nil
 	case p[2] == "events" && strings.HasPrefix(p[5], "api-destination/"):
 		return targetAPIDestination, nil
+	case p[2] == "lambda" && strings.HasPrefix(p[5], "function:"):
+		return targetFunction, nil
 	}
-	return 0, fmt.Errorf("%w: Sluice cannot deliver events to %s targets yet (state machines, event buses and API destinations are supported)", ErrTargetNotSupported, p[2])
+	return 0, fmt.Errorf("%w: Sluice cannot deliver events to %s targets yet (state machines, functions, event buses and API destinations are supported)", ErrTargetNotSupported, p[2])
 }
 
 // invoke delivers one event to one target.
@@ -72,6 +75,15 @@ func (s *Service) invoke(ctx context.Context, rs *ruleState, t *compiledTarget, 
 		return s.forward(ctx, t.t.Arn, d, ev)
 	case targetAPIDestination:
 		return s.callAPIDestination(ctx, t, input)
+	case targetFunction:
+		if s.cfg.Functions == nil {
+			return &permanentError{errors.New("NotSupported: no Lambda service")}
+		}
+		err := s.cfg.Functions.InvokeForTarget(ctx, t.t.Arn, input)
+		if awsapi.Permanent(err) { // the function does not exist
+			return &permanentError{err}
+		}
+		return err
 	}
 	return &permanentError{ErrTargetNotSupported}
 }

@@ -229,6 +229,9 @@ func (s *Service) resolve(param, region string) (name, arn, qualifier string, er
 	if len(name) > 64 {
 		return "", "", "", awsapi.ValidationField(param, "functionName", "Member must have length less than or equal to 64")
 	}
+	if r := strings.TrimSuffix(m[3], ":"); r != "" {
+		region = r // an ARN names its own region
+	}
 	return name, s.arn(name, region), qualifier, nil
 }
 

@@ -33,6 +33,9 @@ type Config struct {
 	// Events puts events on buses for event bus targets; nil makes such
 	// invocations fail.
 	Events EventIngester
+	// Functions runs functions for Lambda targets; nil makes such
+	// invocations fail.
+	Functions bus.FunctionInvoker
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
 	// Rand draws the offset of a flexible time window, in [0, 1);

@@ -21,6 +21,7 @@ const (
 	targetBus
 	targetStartExecution // arn:aws:scheduler:::aws-sdk:sfn:startExecution
 	targetPutEvents      // arn:aws:scheduler:::aws-sdk:eventbridge:putEvents
+	targetFunction
 )
 
 // Universal target ARNs Sluice invokes.
@@ -28,7 +29,7 @@ const (
 	universalPrefix    = "arn:aws:scheduler:::aws-sdk:"
 	arnStartExecution  = universalPrefix + "sfn:startExecution"
 	arnPutEvents       = universalPrefix + "eventbridge:putEvents"
-	supportedTargetsIs = "state machines, event buses, aws-sdk:sfn:startExecution and aws-sdk:eventbridge:putEvents are supported"
+	supportedTargetsIs = "state machines, functions, event buses, aws-sdk:sfn:startExecution and aws-sdk:eventbridge:putEvents are supported"
 )
 
 // String names the kind in messages.
@@ -42,6 +43,8 @@ func (k targetKind) String() string {
 		return "aws-sdk:sfn:startExecution"
 	case targetPutEvents:
 		return "aws-sdk:eventbridge:putEvents"
+	case targetFunction:
+		return "function"
 	}
 	return "unknown"
 }
@@ -66,6 +69,8 @@ func kindOf(arn string) (targetKind, error) {
 		return targetStateMachine, nil
 	case p[2] == "events" && strings.HasPrefix(p[5], "event-bus/"):
 		return targetBus, nil
+	case p[2] == "lambda" && strings.HasPrefix(p[5], "function:"):
+		return targetFunction, nil
 	}
 	return 0, fmt.Errorf("Sluice cannot invoke %s targets yet (%s): %s.", p[2], supportedTargetsIs, arn)
 }
@@ -121,6 +126,11 @@ func (s *Service) invoke(ctx context.Context, inv *invocation) error {
 		return s.universalStart(ctx, inv, input)
 	case targetPutEvents:
 		return s.universalPutEvents(ctx, inv, input)
+	case targetFunction:
+		if s.cfg.Functions == nil {
+			return &permanentError{errors.New("NotSupported: no Lambda service")}
+		}
+		return classify(s.cfg.Functions.InvokeForTarget(ctx, arn, []byte(input)))
 	}
 	return &permanentError{fmt.Errorf("target kind %d", kind)}
 }

@@ -67,7 +67,7 @@ func TestValidate(t *testing.T) {
 		{"dead letters to SNS", "", func(in *scheduleInput) {
 			in.Target.DeadLetterConfig = &deadLetterConfig{Arn: str("arn:aws:sns:us-east-1:000000000000:t")}
 		}, "at 'target.deadLetterConfig.arn'"},
-		{"lambda target", "", func(in *scheduleInput) { in.Target.Arn = str("arn:aws:lambda:us-east-1:000000000000:function:f") }, "cannot invoke lambda targets"},
+		{"queue target", "", func(in *scheduleInput) { in.Target.Arn = str("arn:aws:sqs:us-east-1:000000000000:q") }, "cannot invoke sqs targets"},
 		{"other universal target", "", func(in *scheduleInput) { in.Target.Arn = str("arn:aws:scheduler:::aws-sdk:sqs:sendMessage") }, "aws-sdk:sqs:sendMessage"},
 		{"bus without parameters", "", func(in *scheduleInput) { in.Target.Arn = str(busArn) }, "EventBridgeParameters are required"},
 		{"bus with an aws source", "", func(in *scheduleInput) {

@@ -6,13 +6,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
 
@@ -20,7 +27,7 @@ import (
 )
 
 // zipOf builds a zip of the given files.
-func zipOf(t *testing.T, files map[string]string) []byte {
+func zipOf(t testing.TB, files map[string]string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
@@ -141,4 +148,52 @@ func TestLambdaAPI(t *testing.T) {
 	}
 	_, err = c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("greeter")})
 	lambdaError(t, err, "ResourceNotFoundException", "Function not found")
+}
+
+// TestLambdaTargets delivers events to a function from an event bus rule
+// and from an EventBridge Scheduler schedule.
+func TestLambdaTargets(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	srv := servertest.Start(t)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "events.jsonl")
+	code := zipOf(t, map[string]string{"rec.py": "import json, os\ndef handler(event, context):\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(json.dumps(event) + '\\n')\n"})
+	fn, err := servertest.Lambda(srv).CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("recorder"),
+		Runtime: ltypes.RuntimePython312, Handler: aws.String("rec.handler"), Role: aws.String("arn:aws:iam::000000000000:role/lambda"),
+		Code: &ltypes.FunctionCode{ZipFile: code}, Environment: &ltypes.Environment{Variables: map[string]string{"OUT": out}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb := servertest.EventBridge(srv)
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("orders"), EventPattern: aws.String(`{"source":["shop"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("orders"),
+		Targets: []ebtypes.Target{{Id: aws.String("fn"), Arn: fn.FunctionArn, InputPath: aws.String("$.detail")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
+		Source: aws.String("shop"), DetailType: aws.String("order"), Detail: aws.String(`{"order":7}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	sc := servertest.Scheduler(srv)
+	if _, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("tick"), ScheduleExpression: aws.String("at(" + time.Now().UTC().Add(4*time.Second).Format("2006-01-02T15:04:05") + ")"),
+		FlexibleTimeWindow: &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff},
+		Target:             &schedtypes.Target{Arn: fn.FunctionArn, RoleArn: aws.String("arn:aws:iam::000000000000:role/s"), Input: aws.String(`{"tick":true}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		data, _ := os.ReadFile(out)
+		if strings.Contains(string(data), `{"order": 7}`) && strings.Contains(string(data), `{"tick": true}`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the function saw: %s", data)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

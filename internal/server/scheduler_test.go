@@ -189,7 +189,7 @@ func TestSchedulerErrors(t *testing.T) {
 	wantAPIError(t, "duplicate", create("daily", "cron(0 9 * * ? *)", "", sm), "ConflictException", "Schedule daily already exists.")
 	wantAPIError(t, "bad expression", create("bad", "cron(0 1 * * * *)", "", sm), "ValidationException", "Invalid Schedule Expression cron(0 1 * * * *).")
 	wantAPIError(t, "bad zone", create("bad", "rate(5 minutes)", "Mars/Olympus", sm), "ValidationException", "Mars/Olympus")
-	wantAPIError(t, "lambda", create("bad", "rate(5 minutes)", "", "arn:aws:lambda:us-east-1:000000000000:function:f"), "ValidationException", "lambda")
+	wantAPIError(t, "queue", create("bad", "rate(5 minutes)", "", "arn:aws:sqs:us-east-1:000000000000:q"), "ValidationException", "sqs")
 	_, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("x"), GroupName: aws.String("nope"),
 		ScheduleExpression: aws.String("rate(1 hour)"), FlexibleTimeWindow: flexOff, Target: smTarget(sm, "")})
 	wantAPIError(t, "missing group", err, "ResourceNotFoundException", "Schedule group nope does not exist.")

@@ -124,7 +124,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{lock: lock, cfg: cfg, log: cfg.Logger, st: st, engine: eng, lambda: fns, registry: &metrics.Registry{}, done: make(chan struct{})}
 	s.sfn = sfn.New(st, eng, cfg.Account)
 	s.sfn.Register(res)
-	s.bus, err = bus.New(ctx, bus.Config{Store: st, Account: cfg.Account, Region: cfg.Region, Logger: cfg.Logger, StateMachines: s.sfn,
+	s.bus, err = bus.New(ctx, bus.Config{Store: st, Account: cfg.Account, Region: cfg.Region, Logger: cfg.Logger, StateMachines: s.sfn, Functions: fns,
 		ScheduleObserver: cfg.ScheduleObserver})
 	if err != nil {
 		eng.Close(context.Background())
@@ -134,7 +134,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	inv.Connections = s.bus
 	s.sched, err = scheduler.New(ctx, scheduler.Config{Store: st, Account: cfg.Account, Region: cfg.Region, Logger: cfg.Logger,
-		StateMachines: s.sfn, Events: s.bus})
+		StateMachines: s.sfn, Events: s.bus, Functions: fns})
 	if err != nil {
 		s.bus.Close(context.Background())
 		eng.Close(context.Background())
