@@ -39,6 +39,9 @@ func TestClients(t *testing.T) {
 		}},
 		{"events-cli", awsCLI, func(url string) []string { return []string{"bash", "testdata/clients/events_cli.sh", url} }},
 		{"lambda-cli", awsCLI, func(url string) []string { return []string{"bash", "testdata/clients/lambda_cli.sh", url} }},
+		{"lambda-boto3", boto3Client, func(url string) []string {
+			return []string{"python3", "testdata/clients/lambda_boto3.py", "--endpoint", url}
+		}},
 	}
 	for _, s := range scripts {
 		t.Run(s.name, func(t *testing.T) {
