@@ -69,20 +69,12 @@ func (s *Service) Invoke(ctx context.Context, in InvokeInput) (*InvokeOutput, er
 		out.StatusCode = http.StatusNoContent
 		return out, nil
 	case "Event":
-		// Asynchronous invocation: accepted at once and run in the
-		// background. (Not durable yet: an accepted event is lost if
-		// Sluice stops before it runs.)
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-			defer cancel()
-			if r, err := e.pool.Invoke(ctx, req); err != nil {
-				s.log.Warn("asynchronous invocation failed", "function", arn, "err", err)
-			} else if r.FunctionError != "" {
-				s.log.Info("asynchronous invocation ended in an error", "function", arn, "errorType", r.ErrorType)
-			}
-		}()
+		// Asynchronous invocation: queued durably, then run by the queue.
+		id, err := s.async.enqueue(ctx, &asyncItem{Function: arn, Payload: in.Payload, ClientContext: in.ClientContext, Received: time.Now()}, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		out.RequestID = id
 		out.StatusCode = http.StatusAccepted
 		return out, nil
 	default:

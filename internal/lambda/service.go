@@ -45,7 +45,7 @@ type Service struct {
 
 	mu    sync.Mutex // serialises changes to functions
 	pools map[string]*poolEntry
-	wg    sync.WaitGroup // asynchronous (Event) invocations
+	async *asyncQueue
 }
 
 // poolEntry is the running pool of one revision of a function.
@@ -64,18 +64,17 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, st: cfg.Store, log: cfg.Logger, rts: rts, pools: map[string]*poolEntry{}}, nil
+	s := &Service{cfg: cfg, st: cfg.Store, log: cfg.Logger, rts: rts, pools: map[string]*poolEntry{}}
+	if err := s.startAsync(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// Close stops every function instance after asynchronous invocations end
-// or ctx does.
+// Close stops running queued events (they stay queued) and every
+// function instance.
 func (s *Service) Close(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-	}
+	s.async.close(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for name, e := range s.pools {

@@ -150,8 +150,8 @@ func TestLambdaAPI(t *testing.T) {
 	lambdaError(t, err, "ResourceNotFoundException", "Function not found")
 }
 
-// TestLambdaTargets delivers events to a function from an event bus rule
-// and from an EventBridge Scheduler schedule.
+// TestLambdaTargets delivers events to a function from an event bus rule,
+// from an EventBridge Scheduler schedule and as an asynchronous invocation.
 func TestLambdaTargets(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
@@ -185,10 +185,16 @@ func TestLambdaTargets(t *testing.T) {
 		Target:             &schedtypes.Target{Arn: fn.FunctionArn, RoleArn: aws.String("arn:aws:iam::000000000000:role/s"), Input: aws.String(`{"tick":true}`)}}); err != nil {
 		t.Fatal(err)
 	}
+	// An asynchronous invocation is queued durably and runs.
+	ev, err := servertest.Lambda(srv).Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("recorder"),
+		InvocationType: ltypes.InvocationTypeEvent, Payload: []byte(`{"async":1}`)})
+	if err != nil || ev.StatusCode != 202 {
+		t.Fatalf("Event invocation: %+v %v", ev, err)
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		data, _ := os.ReadFile(out)
-		if strings.Contains(string(data), `{"order": 7}`) && strings.Contains(string(data), `{"tick": true}`) {
+		if strings.Contains(string(data), `{"order": 7}`) && strings.Contains(string(data), `{"tick": true}`) && strings.Contains(string(data), `{"async": 1}`) {
 			return
 		}
 		if time.Now().After(deadline) {
