@@ -514,35 +514,41 @@ func (s *Service) delete(w http.ResponseWriter, r *http.Request, param, region s
 }
 
 func (s *Service) updateConfig(w http.ResponseWriter, r *http.Request, param, region string) error {
-	_, arn, _, err := s.resolve(param, region)
-	if err != nil {
-		return err
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	var st settings
-	if err := json.Unmarshal(body, &st); err != nil {
-		return awsapi.Errorf("SerializationException", "Could not parse the request: %v", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, prev, err := s.load(r.Context(), arn)
-	if err != nil {
-		return err
-	}
-	if err := st.apply(f); err != nil {
-		return err
-	}
-	if err := s.save(r.Context(), f, prev, false); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, f.config())
-	return nil
+	return s.update(w, r, param, region, func(f *functionRecord, body []byte) error {
+		var st settings
+		if err := json.Unmarshal(body, &st); err != nil {
+			return awsapi.Errorf("SerializationException", "Could not parse the request: %v", err)
+		}
+		return st.apply(f)
+	})
 }
 
 func (s *Service) updateCode(w http.ResponseWriter, r *http.Request, param, region string) error {
+	return s.update(w, r, param, region, func(f *functionRecord, body []byte) error {
+		var req struct {
+			ZipFile  *string `json:"ZipFile"`
+			S3Bucket *string `json:"S3Bucket"`
+		}
+		if err := json.Unmarshal(body, &req); err != nil {
+			return awsapi.Errorf("SerializationException", "Could not parse the request: %v", err)
+		}
+		if req.S3Bucket != nil {
+			return invalidParam("Sluice has no S3; upload the code as ZipFile")
+		}
+		if req.ZipFile == nil {
+			return invalidParam("Please provide a source for function code.")
+		}
+		zipData, err := base64.StdEncoding.DecodeString(*req.ZipFile)
+		if err != nil {
+			return invalidParam("Could not unzip uploaded file. Please check your file, then try to upload again.")
+		}
+		return s.setCode(f, zipData)
+	})
+}
+
+// update changes a function with change, which reads the request body,
+// saves it under a new revision and answers with its configuration.
+func (s *Service) update(w http.ResponseWriter, r *http.Request, param, region string, change func(*functionRecord, []byte) error) error {
 	_, arn, _, err := s.resolve(param, region)
 	if err != nil {
 		return err
@@ -551,30 +557,13 @@ func (s *Service) updateCode(w http.ResponseWriter, r *http.Request, param, regi
 	if err != nil {
 		return err
 	}
-	var req struct {
-		ZipFile  *string `json:"ZipFile"`
-		S3Bucket *string `json:"S3Bucket"`
-	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		return awsapi.Errorf("SerializationException", "Could not parse the request: %v", err)
-	}
-	if req.S3Bucket != nil {
-		return invalidParam("Sluice has no S3; upload the code as ZipFile")
-	}
-	if req.ZipFile == nil {
-		return invalidParam("Please provide a source for function code.")
-	}
-	zipData, err := base64.StdEncoding.DecodeString(*req.ZipFile)
-	if err != nil {
-		return invalidParam("Could not unzip uploaded file. Please check your file, then try to upload again.")
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, prev, err := s.load(r.Context(), arn)
 	if err != nil {
 		return err
 	}
-	if err := s.setCode(f, zipData); err != nil {
+	if err := change(f, body); err != nil {
 		return err
 	}
 	if err := s.save(r.Context(), f, prev, false); err != nil {
