@@ -5,6 +5,7 @@
 package lambda
 
 import (
+	"encoding/json"
 	"time"
 )
 
@@ -25,6 +26,8 @@ type functionRecord struct {
 	LastModified time.Time         `json:"lastModified"`
 	RevisionID   string            `json:"revisionId"`
 	Tags         map[string]string `json:"tags,omitempty"`
+	// Policy holds the resource policy's statements, in order.
+	Policy []json.RawMessage `json:"policy,omitempty"`
 }
 
 // configuration is Lambda's FunctionConfiguration.

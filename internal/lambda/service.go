@@ -108,10 +108,28 @@ func Route(r *http.Request) (op string, ok bool) {
 	return op, op != ""
 }
 
-const prefix = "/2015-03-31/functions"
+const (
+	prefix     = "/2015-03-31/functions"
+	tagsPrefix = "/2017-03-31/tags/"
+)
 
 func route(r *http.Request) (op, name, sub string) {
 	p := r.URL.EscapedPath()
+	if rest, ok := strings.CutPrefix(p, tagsPrefix); ok {
+		arn, err := url.PathUnescape(rest)
+		if err != nil || !strings.Contains(arn, ":lambda:") {
+			return "", "", ""
+		}
+		switch r.Method {
+		case http.MethodGet:
+			return "ListTags", arn, ""
+		case http.MethodPost:
+			return "TagResource", arn, ""
+		case http.MethodDelete:
+			return "UntagResource", arn, ""
+		}
+		return "", "", ""
+	}
 	if !strings.HasPrefix(p, prefix) {
 		return "", "", ""
 	}
@@ -142,13 +160,19 @@ func route(r *http.Request) (op, name, sub string) {
 		op = "UpdateFunctionCode"
 	case sub == "invocations" && r.Method == http.MethodPost:
 		op = "Invoke"
+	case sub == "policy" && r.Method == http.MethodPost:
+		op = "AddPermission"
+	case sub == "policy" && r.Method == http.MethodGet:
+		op = "GetPolicy"
+	case strings.HasPrefix(sub, "policy/") && r.Method == http.MethodDelete:
+		op = "RemovePermission"
 	}
 	return op, name, sub
 }
 
 // ServeHTTP serves one Lambda API request.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	op, name, _ := route(r)
+	op, name, sub := route(r)
 	region := awsapi.Region(r)
 	if region == "" {
 		region = s.cfg.Region
@@ -169,6 +193,15 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = s.updateCode(w, r, name, region)
 	case "Invoke":
 		err = s.invokeHTTP(w, r, name, region)
+	case "AddPermission":
+		err = s.addPermission(w, r, name, region)
+	case "GetPolicy":
+		err = s.getPolicy(w, r, name, region)
+	case "RemovePermission":
+		sid, _ := url.PathUnescape(strings.TrimPrefix(sub, "policy/"))
+		err = s.removePermission(w, r, name, region, sid)
+	case "ListTags", "TagResource", "UntagResource":
+		err = s.tags(w, r, op, name)
 	default:
 		err = &lambdaError{code: "UnknownOperationException", msg: "Unknown operation " + r.Method + " " + r.URL.Path, status: 400}
 	}
@@ -547,7 +580,8 @@ func (s *Service) updateCode(w http.ResponseWriter, r *http.Request, param, regi
 }
 
 // update changes a function with change, which reads the request body,
-// saves it under a new revision and answers with its configuration.
+// saves it under a new revision and, when w is not nil, answers with its
+// configuration.
 func (s *Service) update(w http.ResponseWriter, r *http.Request, param, region string, change func(*functionRecord, []byte) error) error {
 	_, arn, _, err := s.resolve(param, region)
 	if err != nil {
@@ -569,7 +603,9 @@ func (s *Service) update(w http.ResponseWriter, r *http.Request, param, region s
 	if err := s.save(r.Context(), f, prev, false); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, f.config())
+	if w != nil {
+		writeJSON(w, http.StatusOK, f.config())
+	}
 	return nil
 }
 

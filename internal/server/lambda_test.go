@@ -143,6 +143,36 @@ func TestLambdaAPI(t *testing.T) {
 		t.Errorf("failing function: %s %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
 	}
 
+	// Resource policies are kept and reported (not enforced), and tags.
+	perm, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("greeter"), StatementId: aws.String("events"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("events.amazonaws.com"),
+		SourceArn: aws.String("arn:aws:events:us-east-1:000000000000:rule/orders")})
+	if err != nil || !strings.Contains(aws.ToString(perm.Statement), `"Sid":"events"`) {
+		t.Fatalf("add permission: %+v %v", perm, err)
+	}
+	_, err = c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("greeter"), StatementId: aws.String("events"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("events.amazonaws.com")})
+	lambdaError(t, err, "ResourceConflictException", "The statement id (events) provided already exists")
+	pol, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String("greeter")})
+	if err != nil || !strings.Contains(aws.ToString(pol.Policy), `"AWS:SourceArn":"arn:aws:events:us-east-1:000000000000:rule/orders"`) {
+		t.Errorf("get policy: %+v %v", pol, err)
+	}
+	if _, err := c.RemovePermission(ctx, &lambda.RemovePermissionInput{FunctionName: aws.String("greeter"), StatementId: aws.String("events")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String("greeter")})
+	lambdaError(t, err, "ResourceNotFoundException", "does not exist")
+	if _, err := c.TagResource(ctx, &lambda.TagResourceInput{Resource: aws.String(fnArn), Tags: map[string]string{"team": "ops", "tier": "1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UntagResource(ctx, &lambda.UntagResourceInput{Resource: aws.String(fnArn), TagKeys: []string{"tier"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.ListTags(ctx, &lambda.ListTagsInput{Resource: aws.String(fnArn)})
+	if err != nil || len(tags.Tags) != 1 || tags.Tags["team"] != "ops" {
+		t.Errorf("tags: %+v %v", tags, err)
+	}
+
 	if _, err := c.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String("greeter")}); err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,8 @@ eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["FunctionE
 eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["errorType"])' "$WORK/err.json")" "RangeError" "errorType"
 
 eq "$(lmq Timeout update-function-configuration --function-name adder --timeout 30)" "30" "update-function-configuration"
+like "$(lmq Statement add-permission --function-name adder --statement-id rule --action lambda:InvokeFunction \
+	--principal events.amazonaws.com --source-arn arn:aws:events:us-east-1:000000000000:rule/r)" '*"Sid":"rule"*' "add-permission"
 eq "$(lmq 'Functions[].FunctionName' list-functions)" "adder" "list-functions"
 
 if out=$(lm get-function --function-name missing 2>&1); then
