@@ -50,18 +50,15 @@ func (s *Service) Invoke(ctx context.Context, in InvokeInput) (*InvokeOutput, er
 	if in.Qualifier != "" {
 		qualifier = in.Qualifier
 	}
-	if qualifier != "" && qualifier != "$LATEST" {
-		return nil, &lambdaError{code: "ResourceNotFoundException", msg: "Function not found: " + arn + ":" + qualifier, status: 404}
-	}
 	if len(in.Payload) > function.MaxPayload {
 		return nil, &lambdaError{code: "RequestTooLargeException", status: 413,
 			msg: fmt.Sprintf("Request must be smaller than %d bytes for the Invoke operation", function.MaxPayload)}
 	}
-	e, err := s.pool(ctx, arn)
+	e, version, err := s.pool(ctx, arn, qualifier)
 	if err != nil {
 		return nil, err
 	}
-	out := &InvokeOutput{ExecutedVersion: "$LATEST"}
+	out := &InvokeOutput{ExecutedVersion: version}
 	req := function.Request{Payload: in.Payload, ClientContext: in.ClientContext, TraceID: "Root=1-" + fmt.Sprintf("%08x", time.Now().Unix()) + "-" + awsapi.NewRequestID()[:24]}
 	switch in.InvocationType {
 	case "", "RequestResponse":
@@ -70,7 +67,11 @@ func (s *Service) Invoke(ctx context.Context, in InvokeInput) (*InvokeOutput, er
 		return out, nil
 	case "Event":
 		// Asynchronous invocation: queued durably, then run by the queue.
-		id, err := s.async.enqueue(ctx, &asyncItem{Function: arn, Payload: in.Payload, ClientContext: in.ClientContext, Received: time.Now()}, time.Now())
+		target := arn
+		if qualifier != "" {
+			target += ":" + qualifier
+		}
+		id, err := s.async.enqueue(ctx, &asyncItem{Function: target, Payload: in.Payload, ClientContext: in.ClientContext, Received: time.Now()}, time.Now())
 		if err != nil {
 			return nil, err
 		}
@@ -90,28 +91,33 @@ func (s *Service) Invoke(ctx context.Context, in InvokeInput) (*InvokeOutput, er
 	return out, nil
 }
 
-// pool returns the running pool of the function's current revision,
-// replacing one of an older revision.
-func (s *Service) pool(ctx context.Context, arn string) (*poolEntry, error) {
-	f, _, err := s.load(ctx, arn)
+// pool returns the running pool of the version a qualifier names (the
+// current revision of $LATEST, or a published version), replacing one of
+// an older revision; it also returns the version.
+func (s *Service) pool(ctx context.Context, arn, qualifier string) (*poolEntry, string, error) {
+	f, version, err := s.resolveQualifier(ctx, arn, qualifier)
 	if err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	key := arn
+	if version != "$LATEST" {
+		key += ":" + version
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.pools[arn]; e != nil {
+	if e := s.pools[key]; e != nil {
 		if e.revision == f.RevisionID {
-			return e, nil
+			return e, version, nil
 		}
 		e.pool.Close()
 	}
 	logs := &tail{}
-	cfg := function.Config{Name: f.Name, Arn: f.Arn, Version: "$LATEST", Runtime: f.Runtime, Handler: f.Handler,
+	cfg := function.Config{Name: f.Name, Arn: f.Arn, Version: version, Runtime: f.Runtime, Handler: f.Handler,
 		CodeDir: filepath.Join(s.cfg.Dir, "functions", f.CodeDir, "code"), Env: f.Env, MemoryMB: f.MemorySize,
 		Timeout: time.Duration(f.Timeout) * time.Second, Region: regionOf(f.Arn)}
 	e := &poolEntry{revision: f.RevisionID, logs: logs, pool: function.NewPool(cfg, s.rts.Command, logs)}
-	s.pools[arn] = e
-	return e, nil
+	s.pools[key] = e
+	return e, version, nil
 }
 
 // regionOf reads the region of a function ARN.

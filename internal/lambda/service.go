@@ -166,6 +166,8 @@ func route(r *http.Request) (op, name, sub string) {
 		op = "GetPolicy"
 	case strings.HasPrefix(sub, "policy/") && r.Method == http.MethodDelete:
 		op = "RemovePermission"
+	default:
+		op, _ = versionRoute(r.Method, sub)
 	}
 	return op, name, sub
 }
@@ -202,6 +204,13 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = s.removePermission(w, r, name, region, sid)
 	case "ListTags", "TagResource", "UntagResource":
 		err = s.tags(w, r, op, name)
+	case "PublishVersion":
+		err = s.publishVersion(w, r, name, region)
+	case "ListVersionsByFunction":
+		err = s.listVersions(w, r, name, region)
+	case "CreateAlias", "GetAlias", "UpdateAlias", "DeleteAlias", "ListAliases":
+		_, alias := versionRoute(r.Method, sub)
+		err = s.aliasOp(w, r, op, name, region, alias)
 	default:
 		err = &lambdaError{code: "UnknownOperationException", msg: "Unknown operation " + r.Method + " " + r.URL.Path, status: 400}
 	}
@@ -433,6 +442,14 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request, region string) 
 	if err := s.save(r.Context(), f, nil, true); err != nil {
 		return err
 	}
+	if req.Publish {
+		v, err := s.publish(r.Context(), f, "")
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, v.config())
+		return nil
+	}
 	writeJSON(w, http.StatusCreated, f.config())
 	return nil
 }
@@ -472,19 +489,26 @@ func (s *Service) save(ctx context.Context, f *functionRecord, prev *store.Recor
 }
 
 func (s *Service) get(w http.ResponseWriter, r *http.Request, param, region string, full bool) error {
-	_, arn, _, err := s.resolve(param, region)
+	_, arn, qualifier, err := s.resolve(param, region)
 	if err != nil {
 		return err
 	}
-	f, _, err := s.load(r.Context(), arn)
+	if q := r.URL.Query().Get("Qualifier"); q != "" {
+		qualifier = q
+	}
+	f, version, err := s.resolveQualifier(r.Context(), arn, qualifier)
 	if err != nil {
 		return err
+	}
+	cfg := f.config()
+	if version != "$LATEST" {
+		cfg = (&versionRecord{functionRecord: *f, Version: version}).config()
 	}
 	if !full {
-		writeJSON(w, http.StatusOK, f.config())
+		writeJSON(w, http.StatusOK, cfg)
 		return nil
 	}
-	out := map[string]any{"Configuration": f.config(), "Code": map[string]string{"RepositoryType": "S3"}}
+	out := map[string]any{"Configuration": cfg, "Code": map[string]string{"RepositoryType": "S3"}}
 	if len(f.Tags) > 0 {
 		out["Tags"] = f.Tags
 	}
@@ -534,12 +558,34 @@ func (s *Service) delete(w http.ResponseWriter, r *http.Request, param, region s
 	if _, _, err := s.load(r.Context(), arn); err != nil {
 		return err
 	}
+	if q := r.URL.Query().Get("Qualifier"); q != "" && q != "$LATEST" {
+		// Delete one version.
+		if err := s.st.DeleteRecord(r.Context(), kindVersion, arn+":"+q); err != nil {
+			return notFound(arn + ":" + q)
+		}
+		w.Header().Set("x-amzn-RequestId", awsapi.NewRequestID())
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	for _, kind := range []string{kindVersion, kindAlias} {
+		recs, _, err := s.st.ListRecords(r.Context(), kind, arn, store.Page{Limit: 10000})
+		if err != nil {
+			return fmt.Errorf("lambda: delete %s: %w", arn, err)
+		}
+		for _, rec := range recs {
+			if err := s.st.DeleteRecord(r.Context(), kind, rec.Key); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("lambda: delete %s: %w", rec.Key, err)
+			}
+		}
+	}
 	if err := s.st.DeleteRecord(r.Context(), kindFunction, arn); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("lambda: delete %s: %w", arn, err)
 	}
-	if e := s.pools[arn]; e != nil {
-		e.pool.Close()
-		delete(s.pools, arn)
+	for key, e := range s.pools {
+		if key == arn || strings.HasPrefix(key, arn+":") {
+			e.pool.Close()
+			delete(s.pools, key)
+		}
 	}
 	w.Header().Set("x-amzn-RequestId", awsapi.NewRequestID())
 	w.WriteHeader(http.StatusNoContent)

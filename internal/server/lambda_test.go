@@ -233,3 +233,76 @@ func TestLambdaTargets(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestLambdaVersions publishes versions, points an alias at one, and
+// checks that each qualifier runs its own code.
+func TestLambdaVersions(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	srv := servertest.Start(t)
+	c := servertest.Lambda(srv)
+	ctx := context.Background()
+	code := func(v string) []byte {
+		return zipOf(t, map[string]string{"app.py": "def handler(event, context):\n    return '" + v + "'\n"})
+	}
+	created, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("ver"), Runtime: ltypes.RuntimePython312,
+		Handler: aws.String("app.handler"), Role: aws.String("arn:aws:iam::000000000000:role/lambda"), Code: &ltypes.FunctionCode{ZipFile: code("one")}, Publish: true})
+	if err != nil || aws.ToString(created.Version) != "1" || !strings.HasSuffix(*created.FunctionArn, ":ver:1") {
+		t.Fatalf("create with Publish: %+v %v", created, err)
+	}
+	// Publishing again without a change returns the same version.
+	same, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("ver")})
+	if err != nil || aws.ToString(same.Version) != "1" {
+		t.Fatalf("republish: %+v %v", same, err)
+	}
+	if _, err := c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("ver"), ZipFile: code("two")}); err != nil {
+		t.Fatal(err)
+	}
+	v2, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("ver"), Description: aws.String("second")})
+	if err != nil || aws.ToString(v2.Version) != "2" {
+		t.Fatalf("publish 2: %+v %v", v2, err)
+	}
+	if _, err := c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("ver"), ZipFile: code("three")}); err != nil {
+		t.Fatal(err)
+	}
+	alias, err := c.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("ver"), Name: aws.String("prod"), FunctionVersion: aws.String("1")})
+	if err != nil || !strings.HasSuffix(*alias.AliasArn, ":ver:prod") {
+		t.Fatalf("create alias: %+v %v", alias, err)
+	}
+	for q, want := range map[string]string{"": `"three"`, "$LATEST": `"three"`, "1": `"one"`, "2": `"two"`, "prod": `"one"`} {
+		in := &lambda.InvokeInput{FunctionName: aws.String("ver")}
+		if q != "" {
+			in.Qualifier = aws.String(q)
+		}
+		out, err := c.Invoke(ctx, in)
+		if err != nil || string(out.Payload) != want {
+			t.Errorf("invoke %q: %v %s, want %s", q, err, out.Payload, want)
+		}
+	}
+	if _, err := c.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String("ver"), Name: aws.String("prod"), FunctionVersion: aws.String("2")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("arn:aws:lambda:us-east-1:000000000000:function:ver:prod")})
+	if err != nil || string(out.Payload) != `"two"` || aws.ToString(out.ExecutedVersion) != "2" {
+		t.Errorf("invoke the moved alias by ARN: %v %s %v", err, out.Payload, out.ExecutedVersion)
+	}
+	_, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("ver"), Qualifier: aws.String("9")})
+	lambdaError(t, err, "ResourceNotFoundException", "function:ver:9")
+	vs, err := c.ListVersionsByFunction(ctx, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String("ver")})
+	if err != nil || len(vs.Versions) != 3 || aws.ToString(vs.Versions[2].Description) != "second" {
+		t.Errorf("versions: %+v %v", vs, err)
+	}
+	as, err := c.ListAliases(ctx, &lambda.ListAliasesInput{FunctionName: aws.String("ver")})
+	if err != nil || len(as.Aliases) != 1 || aws.ToString(as.Aliases[0].FunctionVersion) != "2" {
+		t.Errorf("aliases: %+v %v", as, err)
+	}
+	_, err = c.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("ver"), Name: aws.String("prod"), FunctionVersion: aws.String("1")})
+	lambdaError(t, err, "ResourceConflictException", "Alias already exists")
+	if _, err := c.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String("ver")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String("ver"), Name: aws.String("prod")})
+	lambdaError(t, err, "ResourceNotFoundException", "Function not found")
+}
