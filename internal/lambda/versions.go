@@ -46,7 +46,6 @@ func (a *aliasRecord) config() map[string]string {
 		"Description": a.Description, "RevisionId": a.RevisionID}
 }
 
-
 // validAlias checks an alias name (Go's regexp has no look-ahead).
 func validAlias(n string) bool {
 	if n == "" || len(n) > 128 || n == "$LATEST" {
