@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,5 +80,37 @@ func TestRunWaitsInRealTime(t *testing.T) {
 	code, out, _ := runSluice(t, "", "run", def, "--virtual-time")
 	if code != 0 || out != "{}\n" {
 		t.Errorf("virtual time: exit %d, output %q", code, out)
+	}
+}
+
+// TestRunWithFunctions runs a definition whose Task states call a local
+// Python function, by ARN and through lambda:invoke.
+func TestRunWithFunctions(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte("def handler(event, context):\n    if event.get('bad'):\n        raise ValueError('bad order')\n    return {'n': event.get('n', 0) + 1}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	def := filepath.Join(t.TempDir(), "def.json")
+	if err := os.WriteFile(def, []byte(`{"StartAt":"A","States":{
+		"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:inc","Next":"B"},
+		"B":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"inc","Payload.$":"$"},"OutputPath":"$.Payload","End":true}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fn := "--function=inc=python3.12:app.handler:" + dir
+	if code, out, errOut := runSluice(t, "", "run", def, fn, "--input", `{"n":40}`); code != 0 || out != `{"n":42}`+"\n" {
+		t.Errorf("run: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := runSluice(t, "", "run", def, fn, "--input", `{"bad":true}`); code != 1 || !strings.Contains(out, `"Error":"ValueError"`) {
+		t.Errorf("failing function: %d %q", code, out)
+	}
+	if code, _, errOut := runSluice(t, "", "run", def, "--function=inc=cobol:x:"+dir); code != 2 || !strings.Contains(errOut, "not supported") {
+		t.Errorf("bad runtime: %d %q", code, errOut)
+	}
+	if code, _, errOut := runSluice(t, "", "run", def, "--function=inc"); code != 2 || !strings.Contains(errOut, "NAME=RUNTIME:HANDLER:DIR") {
+		t.Errorf("bad flag: %d %q", code, errOut)
 	}
 }

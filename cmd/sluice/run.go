@@ -8,13 +8,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/sluice-run/sluice/internal/asl"
 	"github.com/sluice-run/sluice/internal/interp"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
+	"github.com/sluice-run/sluice/internal/lambda"
 	"github.com/sluice-run/sluice/internal/runner"
+	"github.com/sluice-run/sluice/internal/runtime"
 )
 
 // parseInterleaved parses flags that may come before or after positional
@@ -79,8 +82,16 @@ func runCmd(args []string, s stdio) int {
 	history := fs.Bool("history", false, "print the history events as JSON lines on standard error")
 	virtual := fs.Bool("virtual-time", false, "do not really wait: Wait states, retry back-offs and timeouts end at once")
 	name := fs.String("name", "local", "execution name, as seen in $$.Execution.Name")
+	var fns []functionFlag
+	fs.Func("function", "a Lambda function the definition calls, as NAME=RUNTIME:HANDLER:DIR (repeatable), e.g. greeter=python3.12:app.handler:./greeter", func(v string) error {
+		f, err := parseFunctionFlag(v)
+		if err == nil {
+			fns = append(fns, f)
+		}
+		return err
+	})
 	fs.Usage = func() {
-		fmt.Fprintln(s.err, "Usage: sluice run DEFINITION.json [--input JSON|@FILE] [--history] [--virtual-time]")
+		fmt.Fprintln(s.err, "Usage: sluice run DEFINITION.json [--input JSON|@FILE] [--history] [--virtual-time] [--function NAME=RUNTIME:HANDLER:DIR]...")
 		fmt.Fprintln(s.err, "\nRuns one execution in-process. Prints the output (exit 0), or {\"Error\",\"Cause\"} of a failed")
 		fmt.Fprintln(s.err, "execution (exit 1). An invalid definition or usage prints diagnostics on standard error (exit 2).")
 		fs.PrintDefaults()
@@ -115,6 +126,27 @@ func runCmd(args []string, s stdio) int {
 		return 2
 	}
 	r := runner.Runner{RealTime: !*virtual}
+	if len(fns) > 0 {
+		tmp, err := os.MkdirTemp("", "sluice-run-")
+		if err != nil {
+			fmt.Fprintf(s.err, "sluice: %v\n", err)
+			return 1
+		}
+		defer os.RemoveAll(tmp)
+		local, err := lambda.NewLocal(tmp, "us-east-1", s.err)
+		if err != nil {
+			fmt.Fprintf(s.err, "sluice: %v\n", err)
+			return 1
+		}
+		defer local.Close()
+		for _, f := range fns {
+			if err := local.Add(f.name, f.runtime, f.handler, f.dir, 15*time.Minute); err != nil {
+				fmt.Fprintf(s.err, "sluice: --function %v\n", err)
+				return 2
+			}
+		}
+		r.Task = localTasks(local)
+	}
 	if *history {
 		r.OnEvent = func(ev interp.Event) {
 			line := ev.AppendAWSJSON(nil, true)
@@ -212,4 +244,47 @@ func validateCmd(args []string, s stdio) int {
 		return 2
 	}
 	return 0
+}
+
+// functionFlag is one --function of sluice run.
+type functionFlag struct{ name, runtime, handler, dir string }
+
+// parseFunctionFlag reads NAME=RUNTIME:HANDLER:DIR; the handler may be
+// empty for provided runtimes.
+func parseFunctionFlag(v string) (functionFlag, error) {
+	name, rest, ok := strings.Cut(v, "=")
+	parts := strings.SplitN(rest, ":", 3)
+	if !ok || name == "" || len(parts) != 3 || parts[0] == "" || parts[2] == "" {
+		return functionFlag{}, fmt.Errorf("want NAME=RUNTIME:HANDLER:DIR, got %q", v)
+	}
+	dir, err := filepath.Abs(parts[2])
+	if err != nil {
+		return functionFlag{}, err
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return functionFlag{}, fmt.Errorf("%s: the code directory %s does not exist", name, parts[2])
+	}
+	return functionFlag{name: name, runtime: parts[0], handler: parts[1], dir: dir}, nil
+}
+
+// localTasks runs Lambda Task states on the local functions and leaves
+// every other resource unavailable.
+func localTasks(local *lambda.Local) runner.TaskFunc {
+	fnTask, invokeTask := lambda.FunctionTask(local), lambda.InvokeTask(local)
+	return func(ctx context.Context, req *interp.TaskRequest) (jsonvalue.Value, *interp.TaskFailure) {
+		var h runtime.Handler
+		switch base := runtime.BaseResource(req.Resource); {
+		case strings.HasPrefix(base, "arn:aws:lambda:"):
+			h = fnTask
+		case base == lambda.InvokeResource:
+			h = invokeTask
+		default:
+			return runner.Unavailable(ctx, req)
+		}
+		res := h(ctx, &runtime.Task{Request: req, Region: "us-east-1", Account: "000000000000"})
+		if res.Async {
+			return nil, &interp.TaskFailure{Error: "States.TaskFailed", Cause: "The local runner cannot wait for a task token; run the state machine on sluice serve"}
+		}
+		return res.Output, res.Failure
+	}
 }

@@ -14,16 +14,33 @@ import (
 // InvokeResource is the optimized Step Functions integration for Lambda.
 const InvokeResource = "arn:aws:states:::lambda:invoke"
 
+// Invoker runs functions: the Service, or Local functions for the local
+// runner.
+type Invoker interface {
+	Invoke(ctx context.Context, in InvokeInput) (*InvokeOutput, error)
+}
+
 // Register adds the Task state resources Lambda serves: function ARNs
 // (the input is the event, the output the function's result) and
 // arn:aws:states:::lambda:invoke (with .waitForTaskToken).
 func (s *Service) Register(r *runtime.Resources) {
-	r.Register("arn:aws:lambda:", s.functionTask)
-	r.Register(InvokeResource, s.invokeTask)
+	r.Register("arn:aws:lambda:", FunctionTask(s))
+	r.Register(InvokeResource, InvokeTask(s))
+}
+
+// FunctionTask returns the handler of Task states whose resource is a
+// function ARN.
+func FunctionTask(s Invoker) runtime.Handler {
+	return func(ctx context.Context, t *runtime.Task) runtime.Result { return functionTask(ctx, s, t) }
+}
+
+// InvokeTask returns the handler of arn:aws:states:::lambda:invoke.
+func InvokeTask(s Invoker) runtime.Handler {
+	return func(ctx context.Context, t *runtime.Task) runtime.Result { return invokeTask(ctx, s, t) }
 }
 
 // functionTask runs a Task state whose resource is a function ARN.
-func (s *Service) functionTask(ctx context.Context, t *runtime.Task) runtime.Result {
+func functionTask(ctx context.Context, s Invoker, t *runtime.Task) runtime.Result {
 	if runtime.Pattern(t.Request.Resource) != "" {
 		return failure("States.Runtime", "A Lambda function ARN cannot be used with an integration pattern; use "+InvokeResource)
 	}
@@ -43,7 +60,7 @@ func (s *Service) functionTask(ctx context.Context, t *runtime.Task) runtime.Res
 }
 
 // invokeTask runs arn:aws:states:::lambda:invoke.
-func (s *Service) invokeTask(ctx context.Context, t *runtime.Task) runtime.Result {
+func invokeTask(ctx context.Context, s Invoker, t *runtime.Task) runtime.Result {
 	params, ok := t.Request.Parameters.(*jsonvalue.Object)
 	if !ok {
 		return failure("States.Runtime", "The Parameters of "+InvokeResource+" must be an object with FunctionName")
