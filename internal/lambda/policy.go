@@ -78,11 +78,7 @@ func statementID(raw json.RawMessage) string {
 }
 
 func (s *Service) getPolicy(w http.ResponseWriter, r *http.Request, param, region string) error {
-	_, arn, _, err := s.resolve(param, region)
-	if err != nil {
-		return err
-	}
-	f, _, err := s.load(r.Context(), arn)
+	f, err := s.loadParam(r.Context(), param, region)
 	if err != nil {
 		return err
 	}

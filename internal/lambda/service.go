@@ -280,6 +280,16 @@ func (s *Service) arn(name, region string) string {
 	return "arn:aws:lambda:" + region + ":" + s.cfg.Account + ":function:" + name
 }
 
+// loadParam reads the function a FunctionName parameter names.
+func (s *Service) loadParam(ctx context.Context, param, region string) (*functionRecord, error) {
+	_, arn, _, err := s.resolve(param, region)
+	if err != nil {
+		return nil, err
+	}
+	f, _, err := s.load(ctx, arn)
+	return f, err
+}
+
 // load reads a function's record.
 func (s *Service) load(ctx context.Context, arn string) (*functionRecord, *store.Record, error) {
 	rec, err := s.st.GetRecord(ctx, kindFunction, arn)

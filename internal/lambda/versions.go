@@ -216,15 +216,11 @@ func (s *Service) publishVersion(w http.ResponseWriter, r *http.Request, param, 
 }
 
 func (s *Service) listVersions(w http.ResponseWriter, r *http.Request, param, region string) error {
-	_, arn, _, err := s.resolve(param, region)
+	f, err := s.loadParam(r.Context(), param, region)
 	if err != nil {
 		return err
 	}
-	f, _, err := s.load(r.Context(), arn)
-	if err != nil {
-		return err
-	}
-	vs, err := s.versions(r.Context(), arn)
+	vs, err := s.versions(r.Context(), f.Arn)
 	if err != nil {
 		return err
 	}
