@@ -172,6 +172,24 @@ func route(r *http.Request) (op, name, sub string) {
 	return op, name, sub
 }
 
+// CodePath is where GetFunction's Code.Location points: the stored zip of
+// a function's code, by its directory under the functions directory.
+const CodePath = "/sluice/lambda/code/"
+
+// ServeCode serves a stored code zip (GET CodePath + NAME/DIGEST/code.zip).
+func (s *Service) ServeCode(w http.ResponseWriter, r *http.Request) {
+	rel, err := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), CodePath))
+	dir, file := filepath.Split(rel)
+	parts := strings.Split(strings.TrimSuffix(dir, "/"), "/")
+	if err != nil || r.Method != http.MethodGet || file != "code.zip" || len(parts) != 2 || !safePath(rel) ||
+		parts[0] == "" || len(parts[1]) != 64 || strings.Trim(parts[1], "0123456789abcdef") != "" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	http.ServeFile(w, r, filepath.Join(s.cfg.Dir, "functions", parts[0], parts[1], "code.zip"))
+}
+
 // ServeHTTP serves one Lambda API request.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, name, sub := route(r)
@@ -518,7 +536,13 @@ func (s *Service) get(w http.ResponseWriter, r *http.Request, param, region stri
 		writeJSON(w, http.StatusOK, cfg)
 		return nil
 	}
-	out := map[string]any{"Configuration": cfg, "Code": map[string]string{"RepositoryType": "S3"}}
+	// Lambda answers with a presigned S3 URL; Sluice serves the zip itself.
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	loc := scheme + "://" + r.Host + CodePath + url.PathEscape(f.CodeDir) + "/code.zip"
+	out := map[string]any{"Configuration": cfg, "Code": map[string]string{"RepositoryType": "S3", "Location": loc}}
 	if len(f.Tags) > 0 {
 		out["Tags"] = f.Tags
 	}

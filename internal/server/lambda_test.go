@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,7 +118,23 @@ func TestLambdaAPI(t *testing.T) {
 	}
 	got, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("arn:aws:lambda:us-east-1:000000000000:function:greeter")})
 	if err != nil || *got.Configuration.Handler != "app.handler" || got.Configuration.Environment.Variables["MODE"] != "test" {
-		t.Errorf("get: %+v %v", got, err)
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	// Code.Location serves the zip the function runs.
+	resp, err := http.Get(aws.ToString(got.Code.Location))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Equal(body, code2) {
+		t.Errorf("code location %s: %d, %d bytes", aws.ToString(got.Code.Location), resp.StatusCode, len(body))
+	}
+	if resp, err := http.Get(srv.URL() + "/sluice/lambda/code/greeter/..%2F..%2Fsluice.db/code.zip"); err == nil {
+		if resp.StatusCode != 404 {
+			t.Errorf("a path outside the code store answered %d", resp.StatusCode)
+		}
+		resp.Body.Close()
 	}
 	list, err := c.ListFunctions(ctx, &lambda.ListFunctionsInput{})
 	if err != nil || len(list.Functions) != 1 {

@@ -240,6 +240,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.apiLat.Observe(op, time.Since(start).Seconds())
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, lambda.CodePath) {
+		s.lambda.ServeCode(w, r)
+		return
+	}
 	if op, ok := lambda.Route(r); ok {
 		start := time.Now()
 		s.lambda.ServeHTTP(w, r)
