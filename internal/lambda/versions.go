@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,11 +40,29 @@ type aliasRecord struct {
 	Description     string    `json:"description,omitempty"`
 	RevisionID      string    `json:"revisionId"`
 	Updated         time.Time `json:"updated"`
+	// Weights sends a share of invocations to another version.
+	Weights map[string]float64 `json:"weights,omitempty"`
 }
 
-func (a *aliasRecord) config() map[string]string {
-	return map[string]string{"AliasArn": a.Arn, "Name": a.Name, "FunctionVersion": a.FunctionVersion,
+func (a *aliasRecord) config() map[string]any {
+	c := map[string]any{"AliasArn": a.Arn, "Name": a.Name, "FunctionVersion": a.FunctionVersion,
 		"Description": a.Description, "RevisionId": a.RevisionID}
+	if len(a.Weights) > 0 {
+		c["RoutingConfig"] = map[string]any{"AdditionalVersionWeights": a.Weights}
+	}
+	return c
+}
+
+// pick chooses the version an invocation through the alias runs, by the
+// routing weights; draw is in [0, 1).
+func (a *aliasRecord) pick(draw float64) string {
+	for v, w := range a.Weights {
+		if draw < w {
+			return v
+		}
+		draw -= w
+	}
+	return a.FunctionVersion
 }
 
 // validAlias checks an alias name (Go's regexp has no look-ahead).
@@ -164,7 +183,7 @@ func (s *Service) resolveQualifier(ctx context.Context, arn, qualifier string) (
 		if err := json.Unmarshal(rec.Data, &a); err != nil {
 			return nil, "", fmt.Errorf("lambda: decode alias: %w", err)
 		}
-		return s.resolveQualifier(ctx, arn, a.FunctionVersion)
+		return s.resolveQualifier(ctx, arn, a.pick(rand.Float64()))
 	}
 	rec, err := s.st.GetRecord(ctx, kindVersion, arn+":"+qualifier)
 	if errors.Is(err, store.ErrNotFound) {
@@ -248,7 +267,7 @@ func (s *Service) aliasOp(w http.ResponseWriter, r *http.Request, op, param, reg
 		if err != nil {
 			return fmt.Errorf("lambda: list aliases: %w", err)
 		}
-		out := []map[string]string{}
+		out := []map[string]any{}
 		for _, rec := range recs {
 			var a aliasRecord
 			if json.Unmarshal(rec.Data, &a) == nil {
@@ -262,6 +281,9 @@ func (s *Service) aliasOp(w http.ResponseWriter, r *http.Request, op, param, reg
 		Name            string  `json:"Name"`
 		FunctionVersion *string `json:"FunctionVersion"`
 		Description     *string `json:"Description"`
+		RoutingConfig   *struct {
+			AdditionalVersionWeights map[string]float64 `json:"AdditionalVersionWeights"`
+		} `json:"RoutingConfig"`
 	}
 	if op == "CreateAlias" || op == "UpdateAlias" {
 		body, err := readBody(r)
@@ -327,6 +349,26 @@ func (s *Service) aliasOp(w http.ResponseWriter, r *http.Request, op, param, reg
 	}
 	if req.Description != nil {
 		a.Description = *req.Description
+	}
+	if rc := req.RoutingConfig; rc != nil {
+		if len(rc.AdditionalVersionWeights) > 1 {
+			return invalidParam("Number of items in AdditionalVersionWeights cannot be greater than 1")
+		}
+		for v, w := range rc.AdditionalVersionWeights {
+			if w < 0 || w > 1 {
+				return awsapi.ValidationField(w, "routingConfig.additionalVersionWeights", "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]")
+			}
+			if v == a.FunctionVersion {
+				return invalidParam("Invalid function version %s. Function version %s is already included in routing configuration.", v, v)
+			}
+			if a.FunctionVersion == "$LATEST" || v == "$LATEST" {
+				return invalidParam("$LATEST is not supported for an alias pointing to more than 1 version")
+			}
+			if _, err := s.st.GetRecord(ctx, kindVersion, arn+":"+v); err != nil {
+				return &lambdaError{code: "ResourceNotFoundException", status: 404, msg: "Function not found: " + arn + ":" + v}
+			}
+		}
+		a.Weights = rc.AdditionalVersionWeights
 	}
 	a.RevisionID, a.Updated = awsapi.NewRequestID(), time.Now().UTC()
 	data, _ := json.Marshal(&a)

@@ -306,6 +306,24 @@ func TestLambdaVersions(t *testing.T) {
 	if err != nil || string(out.Payload) != `"two"` || aws.ToString(out.ExecutedVersion) != "2" {
 		t.Errorf("invoke the moved alias by ARN: %v %s %v", err, out.Payload, out.ExecutedVersion)
 	}
+	// Weighted routing: all of the traffic to version 1, then all back.
+	if _, err := c.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String("ver"), Name: aws.String("prod"),
+		RoutingConfig: &ltypes.AliasRoutingConfiguration{AdditionalVersionWeights: map[string]float64{"1": 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("ver"), Qualifier: aws.String("prod")}); err != nil || string(out.Payload) != `"one"` {
+		t.Errorf("weighted alias: %v %s", err, out.Payload)
+	}
+	_, err = c.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String("ver"), Name: aws.String("prod"),
+		RoutingConfig: &ltypes.AliasRoutingConfiguration{AdditionalVersionWeights: map[string]float64{"1": 1.5}}})
+	lambdaError(t, err, "ValidationException", "less than or equal to 1.0")
+	if _, err := c.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String("ver"), Name: aws.String("prod"),
+		RoutingConfig: &ltypes.AliasRoutingConfiguration{AdditionalVersionWeights: map[string]float64{"1": 0}}}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("ver"), Qualifier: aws.String("prod")}); err != nil || string(out.Payload) != `"two"` {
+		t.Errorf("alias with a zero weight: %v %s", err, out.Payload)
+	}
 	_, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("ver"), Qualifier: aws.String("9")})
 	lambdaError(t, err, "ResourceNotFoundException", "function:ver:9")
 	vs, err := c.ListVersionsByFunction(ctx, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String("ver")})
