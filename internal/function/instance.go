@@ -18,11 +18,18 @@ import (
 
 // invocation is one event handed to an instance.
 type invocation struct {
-	id       string
-	req      Request
-	deadline time.Time
-	done     chan outcome // buffered; receives exactly one outcome
+	id  string
+	req Request
+	// deadline is set when the runtime takes the event: the function's
+	// timeout covers the invoke phase, not the runtime's start (Lambda
+	// gives initialisation its own limit).
+	deadline  time.Time
+	delivered chan struct{} // closed when the runtime has taken the event
+	done      chan outcome  // buffered; receives exactly one outcome
 }
+
+// initTimeout is Lambda's limit on a runtime's initialisation.
+const initTimeout = 10 * time.Second
 
 // outcome is what the handler posted for an invocation.
 type outcome struct {
@@ -139,9 +146,11 @@ func (in *instance) handleNext(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		return
 	}
+	inv.deadline = time.Now().Add(in.pool.cfg.Timeout)
 	in.mu.Lock()
 	in.current = inv
 	in.mu.Unlock()
+	close(inv.delivered)
 	h := w.Header()
 	c := in.pool.cfg
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
@@ -260,32 +269,49 @@ func (in *instance) exitMessage(id string) string {
 // exit, the deadline or ctx.
 func (in *instance) send(ctx context.Context, inv *invocation) (outcome, error) {
 	in.next <- inv
-	timer := time.NewTimer(time.Until(inv.deadline))
+	timer := time.NewTimer(initTimeout)
 	defer timer.Stop()
-	select {
-	case o := <-inv.done:
-		return o, nil
-	case <-in.exited:
-		// The process may have posted an init error, or a last outcome
-		// just before it exited.
+	delivered := inv.delivered
+	for {
 		select {
+		case <-delivered:
+			// The invoke phase starts: the function's timeout applies.
+			delivered = nil
+			timer.Reset(time.Until(inv.deadline))
+			continue
 		case o := <-inv.done:
 			return o, nil
-		default:
+		case <-in.exited:
+			return in.exitOutcome(inv), errInstanceGone
+		case <-timer.C:
+			if delivered != nil {
+				msg := fmt.Sprintf("RequestId: %s Error: the runtime did not take the event within %v of starting", inv.id, initTimeout)
+				return outcome{failed: true, errType: "Runtime.InitTimeout", body: errorDoc("Runtime.InitTimeout", msg)}, errInstanceGone
+			}
+			msg := fmt.Sprintf("%s %s Task timed out after %.2f seconds", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), inv.id, in.pool.cfg.Timeout.Seconds())
+			return outcome{failed: true, errType: "Sandbox.Timedout", body: errorDoc("Sandbox.Timedout", msg)}, errInstanceGone
+		case <-ctx.Done():
+			return outcome{}, ctx.Err()
 		}
-		in.mu.Lock()
-		initErr := in.initErr
-		in.mu.Unlock()
-		if initErr != nil {
-			return outcome{failed: true, body: initErr, errType: errorTypeOf(initErr, "Runtime.Unknown")}, errInstanceGone
-		}
-		return outcome{failed: true, errType: "Runtime.ExitError", body: errorDoc("Runtime.ExitError", in.exitMessage(inv.id))}, errInstanceGone
-	case <-timer.C:
-		msg := fmt.Sprintf("%s %s Task timed out after %.2f seconds", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), inv.id, in.pool.cfg.Timeout.Seconds())
-		return outcome{failed: true, errType: "Sandbox.Timedout", body: errorDoc("Sandbox.Timedout", msg)}, errInstanceGone
-	case <-ctx.Done():
-		return outcome{}, ctx.Err()
 	}
+}
+
+// exitOutcome is the outcome of an invocation whose process exited.
+func (in *instance) exitOutcome(inv *invocation) outcome {
+	// The process may have posted an init error, or a last outcome
+	// just before it exited.
+	select {
+	case o := <-inv.done:
+		return o
+	default:
+	}
+	in.mu.Lock()
+	initErr := in.initErr
+	in.mu.Unlock()
+	if initErr != nil {
+		return outcome{failed: true, body: initErr, errType: errorTypeOf(initErr, "Runtime.Unknown")}
+	}
+	return outcome{failed: true, errType: "Runtime.ExitError", body: errorDoc("Runtime.ExitError", in.exitMessage(inv.id))}
 }
 
 // errInstanceGone marks outcomes after which the instance cannot be

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"time"
 
 	"github.com/sluice-run/sluice/internal/asl/intrinsic"
 	"github.com/sluice-run/sluice/internal/jsonvalue"
@@ -71,7 +70,7 @@ func (p *Pool) Invoke(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	inv := &invocation{id: newID(), req: req, deadline: time.Now().Add(p.cfg.Timeout), done: make(chan outcome, 1)}
+	inv := &invocation{id: newID(), req: req, delivered: make(chan struct{}), done: make(chan outcome, 1)}
 	o, err := in.send(ctx, inv)
 	switch {
 	case errors.Is(err, errInstanceGone):
