@@ -62,6 +62,9 @@ type Request struct {
 	CognitoIdentity string
 	// TraceID is the X-Ray trace header the handler sees.
 	TraceID string
+	// WantLogs asks for the output the invocation wrote (the last 4 KB),
+	// as Lambda's LogType=Tail does.
+	WantLogs bool
 }
 
 // Result is the outcome of an invocation that reached the function.
@@ -75,6 +78,8 @@ type Result struct {
 	FunctionError string
 	// ErrorType is the errorType of the error document, when there is one.
 	ErrorType string
+	// Logs is the output the invocation wrote, when asked for.
+	Logs []byte
 }
 
 // errorDoc builds a Lambda error document.

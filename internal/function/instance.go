@@ -54,6 +54,7 @@ type instance struct {
 
 	exited  chan struct{} // closed when the process has exited
 	exitErr error
+	out     *output
 }
 
 // start launches an instance: its Runtime API on a loopback port, then
@@ -79,18 +80,29 @@ func (p *Pool) start() (*instance, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = p.cfg.CodeDir
 	cmd.Env = p.environ(ln.Addr().String())
-	cmd.Stdout = p.logs
-	cmd.Stderr = p.logs
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		_ = in.srv.Close()
+		return nil, fmt.Errorf("function: output pipe: %w", err)
+	}
+	cmd.Stdout = pw
+	cmd.Stderr = pw
 	// The process and anything it starts share a process group, so that a
 	// timeout kills them all.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		_ = in.srv.Close()
+		pr.Close()
+		pw.Close()
 		return nil, fmt.Errorf("start %s: %w", argv[0], err)
 	}
+	pw.Close() // the process holds its own copy
+	in.out = newOutput(pr, p.logs)
 	in.cmd = cmd
 	go func() {
 		in.exitErr = cmd.Wait()
+		<-in.out.done
+		pr.Close()
 		close(in.exited)
 	}()
 	return in, nil

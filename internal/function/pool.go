@@ -71,7 +71,15 @@ func (p *Pool) Invoke(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	inv := &invocation{id: newID(), req: req, delivered: make(chan struct{}), done: make(chan outcome, 1)}
+	var from int64
+	if req.WantLogs {
+		from = in.out.position()
+	}
 	o, err := in.send(ctx, inv)
+	var logs []byte
+	if req.WantLogs && err == nil {
+		logs = in.out.since(from)
+	}
 	switch {
 	case errors.Is(err, errInstanceGone):
 		p.discard(in)
@@ -83,7 +91,7 @@ func (p *Pool) Invoke(ctx context.Context, req Request) (*Result, error) {
 	default:
 		p.release(in)
 	}
-	r := &Result{RequestID: inv.id, Payload: o.body}
+	r := &Result{RequestID: inv.id, Payload: o.body, Logs: logs}
 	if o.failed {
 		r.FunctionError = "Unhandled"
 		r.ErrorType = o.errType

@@ -3,6 +3,7 @@ package function
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -172,5 +173,22 @@ func TestInvokeErrors(t *testing.T) {
 	p.Close()
 	if _, err := p.Invoke(context.Background(), Request{}); err != ErrClosed {
 		t.Errorf("after Close: %v", err)
+	}
+}
+
+// TestInvocationLogs checks that an invocation collects exactly the output
+// it wrote, also right after the response, with the machine under load.
+func TestInvocationLogs(t *testing.T) {
+	t.Parallel()
+	p := testPool(t, Config{Timeout: 10 * time.Second})
+	for i := range 20 {
+		msg := fmt.Sprintf("line %d", i)
+		r, err := p.Invoke(context.Background(), Request{Payload: []byte(`{"op":"log","msg":"` + msg + `"}`), WantLogs: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(r.Logs); got != msg+"\n" {
+			t.Fatalf("invocation %d logged %q, want %q", i, got, msg+"\n")
+		}
 	}
 }

@@ -22,6 +22,8 @@ type InvokeInput struct {
 	// InvocationType is RequestResponse (the default), Event or DryRun.
 	InvocationType string
 	ClientContext  string
+	// WantLogs asks for the output the invocation wrote (LogType=Tail).
+	WantLogs bool
 }
 
 // InvokeOutput is the outcome of an invocation.
@@ -59,7 +61,7 @@ func (s *Service) Invoke(ctx context.Context, in InvokeInput) (*InvokeOutput, er
 		return nil, err
 	}
 	out := &InvokeOutput{ExecutedVersion: version}
-	req := function.Request{Payload: in.Payload, ClientContext: in.ClientContext, TraceID: "Root=1-" + fmt.Sprintf("%08x", time.Now().Unix()) + "-" + awsapi.NewRequestID()[:24]}
+	req := function.Request{Payload: in.Payload, ClientContext: in.ClientContext, WantLogs: in.WantLogs, TraceID: "Root=1-" + fmt.Sprintf("%08x", time.Now().Unix()) + "-" + awsapi.NewRequestID()[:24]}
 	switch in.InvocationType {
 	case "", "RequestResponse":
 	case "DryRun":
@@ -87,7 +89,7 @@ func (s *Service) Invoke(ctx context.Context, in InvokeInput) (*InvokeOutput, er
 	}
 	out.StatusCode = http.StatusOK
 	out.RequestID, out.Payload, out.FunctionError, out.ErrorType = r.RequestID, r.Payload, r.FunctionError, r.ErrorType
-	out.LogTail = e.logs.last()
+	out.LogTail = r.Logs
 	return out, nil
 }
 
@@ -111,7 +113,7 @@ func (s *Service) pool(ctx context.Context, arn, qualifier string) (*poolEntry, 
 		}
 		e.pool.Close()
 	}
-	logs := &tail{}
+	logs := &lineLog{log: s.log.With("function", f.Name, "version", version)}
 	cfg := function.Config{Name: f.Name, Arn: f.Arn, Version: version, Runtime: f.Runtime, Handler: f.Handler,
 		CodeDir: filepath.Join(s.cfg.Dir, "functions", f.CodeDir, "code"), Env: f.Env, MemoryMB: f.MemorySize,
 		Timeout: time.Duration(f.Timeout) * time.Second, Region: regionOf(f.Arn)}
@@ -142,7 +144,7 @@ func (s *Service) invokeHTTP(w http.ResponseWriter, r *http.Request, name, regio
 		return err
 	}
 	in := InvokeInput{FunctionName: name, Qualifier: r.URL.Query().Get("Qualifier"), Region: region, Payload: body,
-		InvocationType: r.Header.Get("X-Amz-Invocation-Type")}
+		InvocationType: r.Header.Get("X-Amz-Invocation-Type"), WantLogs: r.Header.Get("X-Amz-Log-Type") == "Tail"}
 	if cc := r.Header.Get("X-Amz-Client-Context"); cc != "" {
 		dec, err := base64.StdEncoding.DecodeString(cc)
 		if err != nil {

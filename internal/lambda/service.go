@@ -52,7 +52,7 @@ type Service struct {
 type poolEntry struct {
 	revision string
 	pool     *function.Pool
-	logs     *tail
+	logs     *lineLog
 }
 
 // New opens the service.
@@ -699,25 +699,29 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// tail keeps the last 4 KB a function's instances wrote, for
-// LogType=Tail.
-type tail struct {
-	mu  sync.Mutex
-	buf []byte
+// lineLog writes a function's output to the server log, a line at a
+// time, as CloudWatch Logs would hold it.
+type lineLog struct {
+	log  *slog.Logger
+	mu   sync.Mutex
+	part []byte
 }
 
-func (t *tail) Write(b []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, b...)
-	if len(t.buf) > 4096 {
-		t.buf = append([]byte(nil), t.buf[len(t.buf)-4096:]...)
+func (l *lineLog) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.part = append(l.part, b...)
+	for {
+		i := bytes.IndexByte(l.part, '\n')
+		if i < 0 {
+			break
+		}
+		l.log.Info("function output", "line", string(l.part[:i]))
+		l.part = l.part[i+1:]
+	}
+	if len(l.part) > 64*1024 {
+		l.log.Info("function output", "line", string(l.part))
+		l.part = nil
 	}
 	return len(b), nil
-}
-
-func (t *tail) last() []byte {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return bytes.Clone(t.buf)
 }

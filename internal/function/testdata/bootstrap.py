@@ -42,6 +42,9 @@ while True:
         out["remaining_ms"] = deadline - int(time.time() * 1000)
         out["cwd"] = os.getcwd()
         post("/invocation/" + rid + "/response", json.dumps(out).encode())
+    elif op == "log":
+        print(event["msg"], flush=True)
+        post("/invocation/" + rid + "/response", b"null")
     elif op == "pid":
         post("/invocation/" + rid + "/response", json.dumps(os.getpid()).encode())
     elif op == "fail":
