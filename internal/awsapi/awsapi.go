@@ -219,3 +219,14 @@ func Target(r *http.Request) (prefix, op string) {
 	}
 	return t[:i], t[i+1:]
 }
+
+// ARNField returns field i of arn:partition:service:region:account:resource
+// (3 is the region, 4 the account), or "" when the ARN is shorter. The
+// resource, which may itself hold colons, is field 5 whole.
+func ARNField(arn string, i int) string {
+	p := strings.SplitN(arn, ":", 6)
+	if i >= len(p) {
+		return ""
+	}
+	return p[i]
+}

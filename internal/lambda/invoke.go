@@ -123,19 +123,7 @@ func (s *Service) pool(ctx context.Context, arn, qualifier string) (*poolEntry, 
 }
 
 // regionOf reads the region of a function ARN.
-func regionOf(arn string) string {
-	var parts [7]string
-	n := 0
-	start := 0
-	for i := 0; i < len(arn) && n < 6; i++ {
-		if arn[i] == ':' {
-			parts[n] = arn[start:i]
-			n++
-			start = i + 1
-		}
-	}
-	return parts[3]
-}
+func regionOf(arn string) string { return awsapi.ARNField(arn, 3) }
 
 // invokeHTTP serves Invoke.
 func (s *Service) invokeHTTP(w http.ResponseWriter, r *http.Request, name, region string) error {

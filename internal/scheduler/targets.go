@@ -254,16 +254,8 @@ func (s *Service) event(inv *invocation, i int, busArn, detailType, source strin
 	return &bus.Event{ID: id, BusArn: busArn, Value: o, Raw: jsonvalue.Append(nil, o), Ingest: s.now()}
 }
 
-func arnPart(arn string, i int) string {
-	p := strings.SplitN(arn, ":", 6)
-	if len(p) <= i {
-		return ""
-	}
-	return p[i]
-}
-
-func arnRegion(arn string) string  { return arnPart(arn, 3) }
-func arnAccount(arn string) string { return arnPart(arn, 4) }
+func arnRegion(arn string) string  { return awsapi.ARNField(arn, 3) }
+func arnAccount(arn string) string { return awsapi.ARNField(arn, 4) }
 
 // uuidOf derives a version 4 shaped UUID from s, the same for the same s.
 func uuidOf(s string) string {
