@@ -479,12 +479,7 @@ func (x *run) runChoice() *stateError {
 			return e
 		}
 		if stateLevel != nil {
-			merged := stateLevel.Clone()
-			for i := 0; x.pending != nil && i < x.pending.Len(); i++ {
-				k, v := x.pending.At(i)
-				merged.Set(k, v)
-			}
-			x.pending = merged
+			x.pending = overlay(stateLevel, x.pending)
 		}
 	}
 	if output != nil {

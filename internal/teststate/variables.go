@@ -89,14 +89,22 @@ func (x *run) applyAssign() {
 	if x.pending == nil {
 		return
 	}
-	if x.vars == nil {
-		x.vars = jsonvalue.NewObject(x.pending.Len())
-	} else {
-		x.vars = x.vars.Clone()
-	}
-	for i := 0; i < x.pending.Len(); i++ {
-		k, v := x.pending.At(i)
-		x.vars.Set(k, v)
-	}
+	x.vars = overlay(x.vars, x.pending)
 	x.pending = nil
+}
+
+// overlay returns a new object holding base's members with top's set over
+// them, leaving both unchanged; a nil object counts as empty.
+func overlay(base, top *jsonvalue.Object) *jsonvalue.Object {
+	var out *jsonvalue.Object
+	if base == nil {
+		out = jsonvalue.NewObject(top.Len())
+	} else {
+		out = base.Clone()
+	}
+	for i := 0; top != nil && i < top.Len(); i++ {
+		k, v := top.At(i)
+		out.Set(k, v)
+	}
+	return out
 }
