@@ -10,11 +10,12 @@ import (
 	"github.com/sluice-run/sluice/internal/jsonvalue"
 )
 
-// passChain builds n Pass states in a row, each with a Parameters template
-// that reshapes the 1 KiB document it receives.
-func passChain(n int) string {
+// chain builds n states in a row named S0..S(n-1), after the top-level
+// fields in top. state is a format of one state's fields taking its index
+// and its "Next" or "End" member.
+func chain(n int, top, state string) string {
 	var b strings.Builder
-	b.WriteString(`{"StartAt":"S0","States":{`)
+	b.WriteString("{" + top + `"StartAt":"S0","States":{`)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteString(",")
@@ -23,10 +24,16 @@ func passChain(n int) string {
 		if i == n-1 {
 			next = `"End":true`
 		}
-		fmt.Fprintf(&b, `"S%d":{"Type":"Pass","Parameters":{"step":%d,"user.$":"$.user","items.$":"$.items","meta":{"source":"bench","id.$":"$.meta.id"}},%s}`, i, i, next)
+		fmt.Fprintf(&b, `"S%d":{`+state+"}", i, i, next)
 	}
 	b.WriteString("}}")
 	return b.String()
+}
+
+// passChain builds n Pass states in a row, each with a Parameters template
+// that reshapes the 1 KiB document it receives.
+func passChain(n int) string {
+	return chain(n, "", `"Type":"Pass","Parameters":{"step":%d,"user.$":"$.user","items.$":"$.items","meta":{"source":"bench","id.$":"$.meta.id"}},%s`)
 }
 
 // kibInput is a 1 KiB document shaped like a typical event.
@@ -126,20 +133,7 @@ func BenchmarkMap1000(b *testing.B) {
 // 1 KiB document with an Output template, like passChain does with
 // Parameters.
 func jsonataChain(n int) string {
-	var b strings.Builder
-	b.WriteString(`{"QueryLanguage":"JSONata","StartAt":"S0","States":{`)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		next := fmt.Sprintf(`"Next":"S%d"`, i+1)
-		if i == n-1 {
-			next = `"End":true`
-		}
-		fmt.Fprintf(&b, `"S%d":{"Type":"Pass","Output":{"step":%d,"user":"{%% $states.input.user %%}","items":"{%% $states.input.items %%}","meta":{"source":"bench","id":"{%% $states.input.meta.id %%}"}},%s}`, i, i, next)
-	}
-	b.WriteString("}}")
-	return b.String()
+	return chain(n, `"QueryLanguage":"JSONata",`, `"Type":"Pass","Output":{"step":%d,"user":"{%% $states.input.user %%}","items":"{%% $states.input.items %%}","meta":{"source":"bench","id":"{%% $states.input.meta.id %%}"}},%s`)
 }
 
 // BenchmarkJSONataPassChain is BenchmarkPassChain in the JSONata query
