@@ -3,6 +3,7 @@ package jsonata
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,10 +68,8 @@ func fnReverse(c *Call, args []Value) (Value, error) {
 	if len(items) <= 1 {
 		return v, nil
 	}
-	out := make([]Value, len(items))
-	for i, e := range items {
-		out[len(items)-1-i] = e
-	}
+	out := slices.Clone(items)
+	slices.Reverse(out)
 	return out, nil
 }
 
